@@ -1,0 +1,239 @@
+# The companion's single entry point. `make help` lists the commands.
+#
+# Two builds of the same sources:
+#   solution build   every chapter links solutions/             -> $(B)/bin, $(B)/tests/all
+#   learner build    chapter C links exercises/C/ over           -> $(B)/learner/C/
+#                    solutions/C/ (file by file), every other
+#                    chapter its solutions, so one unfinished chapter never breaks another.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+.SECONDARY:
+.SUFFIXES:
+
+MODE  := $(if $(filter 1,$(SANITIZE)),sanitize,release)
+BUILD ?= build
+B     := $(BUILD)/$(MODE)
+
+CXX      := g++
+OPT_release  := -O3 -march=native
+OPT_sanitize := -O1 -g -march=native -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+# -Wno-restrict: g++ 12 warns falsely on `"literal" + std::string` once inlined (GCC bug 105329).
+CXXFLAGS := -std=c++20 -Wall -Wextra -Werror -Wno-restrict $(OPT_$(MODE)) -MMD -MP
+CPPFLAGS := -I. -Ichapters
+SANITIZERS := -fsanitize=address,undefined
+LDFLAGS  := $(if $(filter sanitize,$(MODE)),$(SANITIZERS))
+LDLIBS   := -lboost_program_options -lboost_iostreams -lboost_filesystem -lz -pthread
+
+# Debian packages the build and the chapters need (Ubuntu has the same names).
+PACKAGES := g++ make libgtest-dev libboost-program-options-dev libgnuplot-iostream-dev \
+            gnuplot-nox zlib1g-dev dataset-fashion-mnist
+
+# ------------------------------------------------------------------ sources
+
+CHAPTERS      := $(notdir $(wildcard chapters/[0-9A-Z]*))
+TOOLS         := gallery compare bench
+COMMON_SRC    := $(wildcard common/*.cpp)
+TOOL_LIB_SRC  := $(filter-out $(TOOLS:%=common/tools/%.cpp),$(wildcard common/tools/*.cpp))
+SOLUTION_SRC  := $(wildcard solutions/*/*.cpp)
+PROGRAM_SRC   := $(wildcard chapters/*/*.cpp)
+TEST_SRC      := $(wildcard tests/*/*_test.cpp)
+
+obj = $(patsubst %.cpp,$(B)/obj/%.o,$(1))
+
+LIBCOMMON    := $(B)/libcommon.a
+LIBTOOLS     := $(B)/libtools.a
+SOLUTION_OBJ := $(call obj,$(SOLUTION_SRC))
+PROGRAMS     := $(patsubst chapters/%.cpp,$(B)/bin/%,$(PROGRAM_SRC))
+TOOL_BINS    := $(TOOLS:%=$(B)/tools/%)
+ALL_TESTS    := $(B)/tests/all
+
+# Chapters that have exercises, and what a learner build of chapter $1 links:
+# exercises/$1/*.cpp, the solutions/$1 files they do not replace, other chapters' solutions.
+EXERCISE_CHAPTERS := $(notdir $(patsubst %/,%,$(dir $(wildcard exercises/*/*.cpp))))
+EXERCISE_CHAPTERS := $(sort $(EXERCISE_CHAPTERS))
+exercise_src = $(wildcard exercises/$(1)/*.cpp)
+learner_obj  = $(call obj,$(call exercise_src,$(1)) \
+                 $(filter-out $(patsubst exercises/%,solutions/%,$(call exercise_src,$(1))),$(SOLUTION_SRC)))
+learner_tests = $(B)/learner/$(1)/tests
+learner_programs = $(patsubst chapters/%.cpp,$(B)/learner/%,$(wildcard chapters/$(1)/*.cpp))
+
+# CH=01 (or 1, or 01-perceptron, or A) -> 01-perceptron; no CH -> every chapter.
+CH_FIRST  := $(firstword $(subst -, ,$(CH)))
+CH_PREFIX := $(if $(filter 1 2 3 4 5 6 7 8 9,$(CH_FIRST)),0$(CH_FIRST),$(CH_FIRST))
+pick      = $(if $(CH),$(filter $(CH_PREFIX)-%,$(1)),$(1))
+SELECTED          := $(call pick,$(CHAPTERS))
+SELECTED_EXERCISE := $(call pick,$(EXERCISE_CHAPTERS))
+CMP               := $(firstword $(SELECTED_EXERCISE))
+
+# ------------------------------------------------------------------ compile and link
+
+$(B)/obj/%.o: %.cpp
+	@mkdir -p $(@D)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
+
+$(LIBCOMMON): $(call obj,$(COMMON_SRC))
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(LIBTOOLS): $(call obj,$(TOOL_LIB_SRC))
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/bin/%: $(B)/obj/chapters/%.o $(SOLUTION_OBJ) $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(B)/tools/%: $(B)/obj/common/tools/%.o $(LIBTOOLS) $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(ALL_TESTS): $(call obj,tests/main.cpp $(TEST_SRC)) $(SOLUTION_OBJ) $(LIBTOOLS) $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) $^ -lgtest $(LDLIBS) -o $@
+
+define LEARNER_RULES
+$(call learner_tests,$(1)): $(call obj,tests/main.cpp $(wildcard tests/$(1)/*_test.cpp)) $(call learner_obj,$(1)) $(LIBCOMMON)
+	@mkdir -p $$(@D)
+	$(CXX) $(LDFLAGS) $$^ -lgtest $(LDLIBS) -o $$@
+
+$(B)/learner/$(1)/%: $(B)/obj/chapters/$(1)/%.o $(call learner_obj,$(1)) $(LIBCOMMON)
+	@mkdir -p $$(@D)
+	$(CXX) $(LDFLAGS) $$^ $(LDLIBS) -o $$@
+endef
+$(foreach c,$(EXERCISE_CHAPTERS),$(eval $(call LEARNER_RULES,$(c))))
+
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+
+# ------------------------------------------------------------------ commands
+
+.PHONY: help deps build test check hint compare run tour bench clean
+
+help:
+	@echo "Neural networks from scratch, in C++: the commands"
+	@echo
+	@echo "  make tour            install what is missing, build, run every chapter's programs"
+	@echo "                       in quick mode, and write the gallery out/index.html"
+	@echo "  make test            build and run every test against solutions/ (what CI runs)"
+	@echo "  make check [CH=01]   test YOUR exercise files: done / wrong / not started"
+	@echo "  make hint EX=1.2     print the hint for exercise 1.2"
+	@echo "  make compare CH=01   run a chapter on your code and on the solution, same seed:"
+	@echo "                       metrics side by side, overlaid curves, first differing tensor"
+	@echo "  make run CH=01       run one chapter's programs (solutions) with their defaults"
+	@echo "  make bench           the matrix-multiply benchmark"
+	@echo "  make deps            install missing Debian packages (apt-get, sudo when not root)"
+	@echo "  make clean           remove build/ and out/"
+	@echo
+	@echo "  Options: SANITIZE=1 (AddressSanitizer + UBSan build), -j2 (parallel build)"
+
+deps:
+	@missing=""; \
+	for p in $(PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	echo "deps: installing$$missing"; \
+	if ! command -v apt-get >/dev/null; then \
+	  echo "deps: no apt-get here; install these packages with your system's package manager:$$missing" >&2; exit 1; \
+	fi; \
+	if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	elif command -v sudo >/dev/null; then sudo="sudo"; \
+	else echo "deps: not root and no sudo; as root, run: apt-get update && apt-get install -y$$missing" >&2; exit 1; fi; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	$$sudo apt-get update -qq && $$sudo apt-get install -y -qq --no-install-recommends $$missing \
+	  || { echo "deps: apt-get failed; run it yourself: $$sudo apt-get install -y$$missing" >&2; exit 1; }
+
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+build: | deps
+	@$(MAKE) --no-print-directory -j$(JOBS) $(PROGRAMS) $(TOOL_BINS) $(ALL_TESTS) \
+	  $(foreach c,$(EXERCISE_CHAPTERS),$(call learner_tests,$(c)))
+
+# The exercise tests must fail on the stubs (else they check nothing); then everything
+# runs against the solutions. GoogleTest's summary is the last thing printed.
+test: build
+	@for c in $(EXERCISE_CHAPTERS); do \
+	  echo "== $$c: exercise tests against the stubs in exercises/$$c"; \
+	  $(call learner_tests,$$c) --stubs-must-fail --gtest_filter='Ex*' || exit 1; \
+	done
+	@echo "== all tests against solutions/"
+	NN_BIN_DIR=$(abspath $(B)/bin) $(ALL_TESTS) --gtest_brief=1
+
+check: | deps
+	@if [ -z "$(SELECTED_EXERCISE)" ]; then echo "check: no chapter with exercises matches CH=$(CH)" >&2; exit 2; fi
+	@$(MAKE) --no-print-directory -s $(foreach c,$(SELECTED_EXERCISE),$(call learner_tests,$(c))) \
+	  || { echo "check: your exercise files do not compile; the first error is above" >&2; exit 1; }
+	@done=0; total=0; \
+	for c in $(SELECTED_EXERCISE); do \
+	  echo "Chapter $$c: exercises in exercises/$$c/"; \
+	  $(call learner_tests,$$c) --check --hints exercises/$$c/HINTS.md --gtest_filter='Ex*' > $(B)/learner/$$c/check.txt; \
+	  rc=$$?; grep -v '^check-summary' $(B)/learner/$$c/check.txt; \
+	  if [ $$rc -ne 0 ]; then echo "  the tests crashed (exit $$rc), probably an index out of range in your code;" \
+	    "run $(call learner_tests,$$c) --gtest_filter='Ex*' to see where"; continue; fi; \
+	  read -r _ d t < <(grep '^check-summary' $(B)/learner/$$c/check.txt); \
+	  done=$$((done + d)); total=$$((total + t)); echo; \
+	done; \
+	if [ $(words $(SELECTED_EXERCISE)) -gt 1 ]; then echo "All chapters: $$done/$$total exercises done"; fi
+
+hint:
+	@if [ -z "$(EX)" ]; then echo "hint: say which exercise, e.g. make hint EX=1.2" >&2; exit 2; fi
+	@chapter=$$(printf '%02d' "$${EX%%.*}" 2>/dev/null || echo "$${EX%%.*}"); \
+	file=$$(ls exercises/$$chapter-*/HINTS.md 2>/dev/null | head -n1); \
+	if [ -z "$$file" ]; then echo "hint: no chapter $$chapter with exercises (exercises/$$chapter-*/HINTS.md)" >&2; exit 2; fi; \
+	awk -v id="$(EX)" '/^## / { on = ($$2 == id) } on' "$$file" | grep . >/dev/null \
+	  || { echo "hint: no exercise $(EX) in $$file; there are:" $$(awk '/^## /{print $$2}' "$$file") >&2; exit 2; }; \
+	awk -v id="$(EX)" '/^## / { on = ($$2 == id) } on' "$$file"
+
+# Each chapter's programs in reading order, from chapters/<c>/tour.txt.
+tour_of = $(shell cat chapters/$(1)/tour.txt 2>/dev/null)
+
+compare: | deps
+	@if [ -z "$(CH)" ] || [ -z "$(CMP)" ]; then echo "compare: say which chapter with exercises, e.g. make compare CH=01" >&2; exit 2; fi
+	@$(MAKE) --no-print-directory -s $(B)/tools/compare \
+	  $(foreach p,$(call tour_of,$(CMP)),$(B)/bin/$(CMP)/$(p) $(B)/learner/$(CMP)/$(p)) \
+	  || { echo "compare: your exercise files do not compile; the first error is above" >&2; exit 1; }
+	@dir=out/compare/$(CMP); rm -rf $$dir; mkdir -p $$dir/learner $$dir/solution; \
+	for p in $(call tour_of,$(CMP)); do \
+	  for who in solution learner; do \
+	    bin=$(B)/bin/$(CMP)/$$p; [ $$who = learner ] && bin=$(B)/learner/$(CMP)/$$p; \
+	    echo "== $$p ($$who)"; \
+	    $$bin --quick --seed 1 --progress never --out $$dir/$$who --trace $$dir/$$who/$$p.trace \
+	      > $$dir/$$who/$$p.log 2>&1 || echo "   exited with status $$? (see $$dir/$$who/$$p.log)"; \
+	  done; \
+	done; \
+	$(B)/tools/compare --chapter $(CMP) --learner $$dir/learner --solution $$dir/solution --out $$dir
+
+run: | deps
+	@if [ -z "$(CH)" ] || [ -z "$(SELECTED)" ]; then echo "run: say which chapter, e.g. make run CH=01" >&2; exit 2; fi
+	@$(MAKE) --no-print-directory $(foreach c,$(SELECTED),$(foreach p,$(call tour_of,$(c)),$(B)/bin/$(c)/$(p)))
+	@for c in $(SELECTED); do \
+	  for p in $$(cat chapters/$$c/tour.txt); do \
+	    echo "== $$c/$$p"; $(B)/bin/$$c/$$p --out out/$$c || exit 1; \
+	  done; \
+	done
+
+# Quick mode of every chapter, then the gallery. A failing program is reported and
+# the tour goes on; the tour fails at the end if any program failed.
+tour: build
+	@failed=""; \
+	for c in $(CHAPTERS); do \
+	  [ -f chapters/$$c/tour.txt ] || continue; \
+	  start=$$(date +%s%N); \
+	  for p in $$(cat chapters/$$c/tour.txt); do \
+	    echo "== $$c/$$p"; mkdir -p out/$$c; \
+	    $(B)/bin/$$c/$$p --quick --progress never --out out/$$c > out/$$c/$$p.log 2>&1; rc=$$?; \
+	    tail -n 1 out/$$c/$$p.log; \
+	    [ $$rc -eq 0 ] || { failed="$$failed $$c/$$p"; echo "   FAILED (status $$rc): see out/$$c/$$p.log"; }; \
+	  done; \
+	  echo "   $$c: $$(( ($$(date +%s%N) - start) / 1000000 )) ms"; \
+	done; \
+	$(B)/tools/gallery --out out --chapters chapters && echo "tour: open out/index.html in a browser"; \
+	if [ -n "$$failed" ]; then echo "tour: failed:$$failed" >&2; exit 1; fi
+
+bench: | deps
+	@$(MAKE) --no-print-directory $(B)/tools/bench
+	$(B)/tools/bench
+
+clean:
+	rm -rf $(BUILD) out
