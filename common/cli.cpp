@@ -1,0 +1,259 @@
+#include "common/cli.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include "common/files.hpp"
+#include "common/idx.hpp"
+#include "common/plot.hpp"
+
+namespace nn {
+
+namespace {
+
+// Positional arguments are collected under this hidden name only to be rejected by name.
+const char* const kPositional = "nn-positional-argument";
+
+// Boost's default style minus guessing: "--epoch" must not silently mean "--epochs".
+constexpr int kStyle = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+
+std::string shown(double value) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%g", value);
+    return text;
+}
+
+template <class... T>
+bool semantic_is(const po::value_semantic* semantic) {
+    return (... || (dynamic_cast<const po::typed_value<T>*>(semantic) != nullptr));
+}
+
+bool is_unsigned(const po::value_semantic* semantic) {
+    return semantic_is<unsigned, unsigned long, unsigned long long, unsigned short>(semantic);
+}
+
+// "a whole number" for --epochs, "a number" for --eta, from the type the option was declared with.
+std::string expected_kind(const po::options_description& options, const std::string& name) {
+    const po::option_description* option = options.find_nothrow(name, false);
+    if (!option) return "a valid value";
+    const po::value_semantic* semantic = option->semantic().get();
+    if (is_unsigned(semantic)) return "a whole number, 0 or more";
+    if (semantic_is<int, long, long long, short>(semantic)) return "a whole number";
+    if (semantic_is<float, double, long double>(semantic)) return "a number";
+    return "a valid value";
+}
+
+// What the user typed after the option (the first occurrence's value).
+std::string raw_value(const po::parsed_options& parsed, const std::string& name) {
+    for (const auto& option : parsed.options)
+        if (option.string_key == name && !option.value.empty()) return option.value.front();
+    return "";
+}
+
+std::string without_dashes(std::string name) {
+    while (!name.empty() && name.front() == '-') name.erase(name.begin());
+    return name;
+}
+
+std::string with_dashes(const std::string& name) {
+    return name.rfind("-", 0) == 0 ? name : "--" + name;
+}
+
+// One clear line for each way Boost can reject a command line.
+std::string describe(const po::error& error, const po::options_description& options,
+                     const po::parsed_options* parsed) {
+    if (auto* e = dynamic_cast<const po::unknown_option*>(&error))
+        return "unknown option " + e->get_option_name() + "; see --help";
+    if (auto* e = dynamic_cast<const po::validation_error*>(&error)) {
+        std::string name = with_dashes(e->get_option_name());
+        if (e->kind() == po::validation_error::invalid_option_value) {
+            std::string value = parsed ? raw_value(*parsed, without_dashes(name)) : "";
+            return name + " must be " + expected_kind(options, without_dashes(name)) + " (got '" +
+                   value + "')";
+        }
+        if (e->kind() == po::validation_error::multiple_values_not_allowed)
+            return name + " takes one value; see --help";
+    }
+    if (auto* e = dynamic_cast<const po::invalid_command_line_syntax*>(&error)) {
+        std::string name = with_dashes(e->get_option_name());
+        if (e->kind() == po::invalid_syntax::missing_parameter) return name + " needs a value; see --help";
+        if (e->kind() == po::invalid_syntax::extra_parameter) return name + " takes no value; see --help";
+    }
+    if (auto* e = dynamic_cast<const po::multiple_occurrences*>(&error))
+        return with_dashes(e->get_option_name()) + " is given more than once";
+    return std::string(error.what()) + "; see --help";
+}
+
+// Boost's lexical_cast turns "-1" into a huge unsigned number; say what was meant instead.
+void reject_negative_unsigned(const po::parsed_options& parsed, const po::options_description& options) {
+    for (const auto& option : parsed.options) {
+        const po::option_description* d = options.find_nothrow(option.string_key, false);
+        if (!d || !is_unsigned(d->semantic().get())) continue;
+        for (const auto& value : option.value)
+            if (value.find('-') != std::string::npos)
+                throw UsageError("--" + option.string_key + " must be a whole number, 0 or more (got '" +
+                                 value + "')");
+    }
+}
+
+// One line: a message that spans lines would break "exactly one line on stderr".
+std::string one_line(std::string text) {
+    for (char& c : text)
+        if (c == '\n' || c == '\r') c = ' ';
+    return text;
+}
+
+}  // namespace
+
+Cli::Cli(std::string program, std::string summary, std::string default_out)
+    : program_(std::move(program)),
+      summary_(std::move(summary)),
+      default_out_(std::move(default_out)),
+      options_("Options", 100, 50) {
+    options_.add_options()
+        ("help", "show this help and exit")
+        ("seed", po::value(&parsed_.seed)->default_value(1)->value_name("N"), "random seed; same seed, same output")
+        ("out", po::value(&parsed_.out)->default_value(default_out_)->value_name("DIR"),
+         "folder for plots, CSV and the manifest")
+        ("quick", po::bool_switch(&parsed_.quick), "a smaller, faster run")
+        ("progress", po::value<std::string>()->default_value("auto")->value_name("MODE"),
+         "progress bar: auto (on a terminal), always or never")
+        ("show", po::bool_switch(&parsed_.show), "also open each plot in a window, if there is a display")
+        ("trace", po::value(&parsed_.trace)->value_name("FILE"),
+         "write the named tensors of the first steps to FILE (for make compare)");
+}
+
+void Cli::add_epochs(int default_epochs) {
+    has_epochs_ = true;
+    default_epochs_ = default_epochs;
+    options_.add_options()("epochs", po::value(&parsed_.epochs)->default_value(default_epochs)->value_name("N"),
+                           "number of passes over the training data");
+}
+
+void Cli::add_data() {
+    has_data_ = true;
+    options_.add_options()("data", po::value(&parsed_.data)->default_value(kFashionMnistDir)->value_name("DIR"),
+                           "folder with the IDX files (train-images-idx3-ubyte.gz, ...)");
+}
+
+CommonOptions Cli::parse(int argc, char** argv) {
+    po::options_description all;
+    all.add(options_);
+    all.add_options()(kPositional, po::value<std::vector<std::string>>(), "");
+    po::positional_options_description positional;
+    positional.add(kPositional, -1);
+
+    po::parsed_options parsed(nullptr);
+    try {
+        parsed = po::command_line_parser(argc, argv).options(all).positional(positional).style(kStyle).run();
+    } catch (const po::error& e) {
+        throw UsageError(describe(e, options_, nullptr));
+    }
+    for (const auto& option : parsed.options) {
+        if (option.string_key == "help") {
+            std::cout << usage() << std::flush;
+            throw HelpRequested{};
+        }
+        if (option.string_key == kPositional)
+            throw UsageError("unexpected argument '" + option.value.front() +
+                             "' (options start with --); see --help");
+    }
+
+    po::variables_map vm;
+    try {
+        reject_negative_unsigned(parsed, options_);
+        po::store(parsed, vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw UsageError(describe(e, options_, &parsed));
+    }
+    parsed_.progress = parse_progress_mode(vm["progress"].as<std::string>());
+    if (has_epochs_) require_positive("--epochs", parsed_.epochs);
+    return parsed_;
+}
+
+std::string Cli::usage() const {
+    std::ostringstream text;
+    text << program_ << ": " << summary_ << "\n\n"
+         << "usage: " << program_ << " [options]\n\n"
+         << options_;
+    return text.str();
+}
+
+void require_positive(const std::string& option, double value) {
+    if (!(value > 0)) throw UsageError(option + " must be positive (got " + shown(value) + ")");
+}
+
+void require_in_range(const std::string& option, double value, double lo, double hi) {
+    if (!(value >= lo && value <= hi))
+        throw UsageError(option + " must be between " + shown(lo) + " and " + shown(hi) + " (got " +
+                         shown(value) + ")");
+}
+
+Outputs::Outputs(const CommonOptions& options, std::string program)
+    : options_(options), program_(std::move(program)) {
+    make_directories(options_.out);
+}
+
+std::string Outputs::path(const std::string& file) const {
+    if (options_.out.empty()) return file;
+    return (std::filesystem::path(options_.out) / file).string();
+}
+
+void Outputs::figure(const std::string& file, const std::string& caption) {
+    figures_.emplace_back(file, caption);
+    if (options_.show && std::filesystem::path(file).extension() == ".png") show_png(path(file));
+}
+
+void Outputs::result(const std::vector<std::pair<std::string, std::string>>& values) {
+    // Fields are tab-separated, one record a line: neither may appear inside a field.
+    auto field = [](std::string text) {
+        for (char& c : text)
+            if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+        return text;
+    };
+    write_file_atomically(path(program_ + ".manifest"), [&](std::ostream& out) {
+        out << "program\t" << field(program_) << '\n';
+        for (const auto& [file, caption] : figures_)
+            out << "figure\t" << field(file) << '\t' << field(caption) << '\n';
+        for (const auto& [key, value] : values) out << "result\t" << field(key) << '\t' << field(value) << '\n';
+    });
+    std::string line = "result:";
+    for (const auto& [key, value] : values) line += " " + key + "=" + value;
+    std::cout << one_line(line) << std::endl;
+}
+
+std::string fixed(double value, int decimals) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.*f", decimals, value);
+    return text;
+}
+
+int run_program(int argc, char** argv, const std::function<void()>& body) {
+    std::string program = argc > 0 && argv[0] ? std::filesystem::path(argv[0]).filename().string() : "program";
+    auto fail = [&](const std::string& message, int status) {
+        std::cout.flush();
+        std::cerr << program << ": error: " << one_line(message) << std::endl;
+        return status;
+    };
+    try {
+        body();
+        return 0;
+    } catch (const HelpRequested&) {
+        return 0;
+    } catch (const UsageError& e) {
+        return fail(e.what(), 2);
+    } catch (const DataError& e) {
+        return fail(e.what(), 2);
+    } catch (const NotImplemented& e) {
+        return fail(std::string(e.what()) + "; run `make check` to see your progress", 1);
+    } catch (const std::exception& e) {
+        return fail(e.what(), 1);
+    } catch (...) {
+        return fail("unknown exception", 1);
+    }
+}
+
+}  // namespace nn

@@ -1,0 +1,105 @@
+#pragma once
+// What every program shares: its options (through Boost.Program_options), its
+// output folder with the manifest the gallery reads, its `result:` line, and the
+// wrapper that turns bad input into one line on stderr and exit status 2.
+//
+//   int main(int argc, char** argv) {
+//       return nn::run_program(argc, argv, [&] {
+//           nn::Cli cli("logic_gates", "Rosenblatt's rule on AND, OR, NAND and XOR",
+//                       "out/01-perceptron");
+//           cli.add_epochs(20);
+//           float eta = 1.0f;
+//           cli.options().add_options()("eta", nn::po::value(&eta)->default_value(1.0f), "learning rate");
+//           nn::CommonOptions opt = cli.parse(argc, argv);
+//           nn::require_positive("--eta", eta);
+//           nn::Outputs out(opt, "logic_gates");
+//           ...
+//           out.result({{"and_epochs", "3"}});
+//       });
+//   }
+#include <boost/program_options.hpp>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/errors.hpp"
+#include "common/progress.hpp"
+
+namespace nn {
+
+namespace po = boost::program_options;
+
+struct CommonOptions {
+    uint64_t seed = 1;
+    int epochs = 0;                 // only when add_epochs() was called
+    std::string out;                // output folder for plots, CSV, manifest
+    std::string data;               // only when add_data() was called
+    bool quick = false;             // smaller runs for `make tour` and tests
+    ProgressMode progress = ProgressMode::Auto;
+    bool show = false;              // also open plots in a window, where a display exists
+    std::string trace;              // empty: no trace
+};
+
+class Cli {
+public:
+    // Registers --help, --seed, --out (default default_out), --quick, --progress, --show, --trace.
+    Cli(std::string program, std::string summary, std::string default_out);
+    // The registered options point into this object: a copy would fill the original.
+    Cli(const Cli&) = delete;
+    Cli& operator=(const Cli&) = delete;
+
+    void add_epochs(int default_epochs);  // --epochs, must be > 0
+    void add_data();                      // --data DIR, default kFashionMnistDir
+
+    po::options_description& options() { return options_; }  // for program-specific options
+
+    // Throws UsageError on an unknown option or a bad value. On --help prints the
+    // usage to stdout and throws HelpRequested (run_program exits 0).
+    CommonOptions parse(int argc, char** argv);
+
+    std::string usage() const;
+
+private:
+    std::string program_, summary_, default_out_;
+    po::options_description options_;
+    CommonOptions parsed_;
+    bool has_epochs_ = false, has_data_ = false;
+    int default_epochs_ = 0;
+};
+
+struct HelpRequested {};
+
+// Throws UsageError("--eta must be positive (got -1)") and the like.
+void require_positive(const std::string& option, double value);
+void require_in_range(const std::string& option, double value, double lo, double hi);
+
+// A program's output folder. Records every figure (file and caption) and the
+// result in "<out>/<program>.manifest", which `make tour` turns into the gallery.
+class Outputs {
+public:
+    Outputs(const CommonOptions& options, std::string program);  // creates the folder
+
+    std::string path(const std::string& file) const;  // "<out>/<file>"
+    // Records a figure already written under path(file).
+    void figure(const std::string& file, const std::string& caption);
+    // Prints "result: k1=v1 k2=v2" on stdout and writes the manifest atomically.
+    void result(const std::vector<std::pair<std::string, std::string>>& values);
+
+    const CommonOptions& options() const { return options_; }
+
+private:
+    CommonOptions options_;
+    std::string program_;
+    std::vector<std::pair<std::string, std::string>> figures_;
+};
+
+std::string fixed(double value, int decimals);  // "0.8921" for a result value
+
+// Runs body. UsageError and DataError print "<program>: error: <message>" on one
+// line on stderr and return 2; NotImplemented prints what to do and returns 1;
+// HelpRequested returns 0; any other exception prints one line and returns 1.
+int run_program(int argc, char** argv, const std::function<void()>& body);
+
+}  // namespace nn

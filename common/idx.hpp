@@ -1,0 +1,45 @@
+#pragma once
+// The IDX format of MNIST and Fashion-MNIST (http://yann.lecun.com/exdb/mnist/):
+// a magic number 0x0000 0x08 D (unsigned bytes, D dimensions), D big-endian
+// 32-bit sizes, then the bytes. Files may be gzipped or plain; zlib reads both.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/tensor.hpp"
+
+namespace nn {
+
+struct IdxArray {
+    std::vector<size_t> dims;
+    std::vector<uint8_t> bytes;  // product(dims) of them
+};
+
+// Throws DataError naming the file and the problem: missing, wrong magic,
+// unsupported element type, truncated, or longer than its dimensions say.
+IdxArray read_idx(const std::string& path);
+
+struct ImageSet {
+    Tensor images;            // [n, rows * cols], pixel / 255 in [0, 1]
+    std::vector<int> labels;  // n labels in [0, 10)
+    size_t rows = 0, cols = 0;
+    size_t size() const { return labels.size(); }
+};
+
+// An images file (3 dimensions) with its labels file (1 dimension, same n).
+ImageSet load_idx_images(const std::string& images_path, const std::string& labels_path);
+
+enum class Split { Train, Test };
+
+// Loads train-images-idx3-ubyte[.gz] / t10k-... from dir. A missing dir or file
+// throws DataError that says how to get the data (apt-get install
+// dataset-fashion-mnist, or --data DIR for any IDX set such as MNIST).
+ImageSet load_image_set(const std::string& dir, Split split);
+
+// Where Debian's dataset-fashion-mnist puts the files.
+inline const char* kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
+
+const std::array<std::string, 10>& fashion_mnist_class_names();
+
+}  // namespace nn

@@ -1,0 +1,499 @@
+#include "common/plot.hpp"
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <stdexcept>
+
+#include <gnuplot-iostream.h>
+
+namespace nn {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Tableau 10: distinct, readable on white, kind to colour-blind readers.
+// Class 0 is blue and class 1 orange, as in the TwoClass palette.
+const char* const kColors[10] = {"#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F",
+                                 "#EDC948", "#B07AA1", "#FF9DA7", "#9C755F", "#BAB0AC"};
+
+const char* const kFont = "DejaVu Sans";
+const char* const kReference = " dt 2 lw 1.5 lc rgb '#555555'";  // style of reference lines
+
+// A gnuplot double-quoted string: only backslash, quote and newline need escaping.
+std::string quote(const std::string& text) {
+    std::string out = "\"";
+    for (char c : text) {
+        if (c == '\\' || c == '"') out += '\\';
+        if (c == '\n') { out += "\\n"; continue; }
+        out += c;
+    }
+    return out + "\"";
+}
+
+// Single-quoted: for gnuplot file names ('' escapes a quote) and for sh ('\'' does).
+std::string single_quote(const std::string& text, const std::string& escaped_quote) {
+    std::string out = "'";
+    for (char c : text) out += c == '\'' ? escaped_quote : std::string(1, c);
+    return out + "'";
+}
+std::string quote_path(const std::string& path) { return single_quote(path, "''"); }
+std::string quote_shell(const std::string& text) { return single_quote(text, "'\\''"); }
+
+std::string num(double value) {
+    if (!std::isfinite(value)) return "NaN";
+    char text[32];
+    std::snprintf(text, sizeof text, "%.7g", value);
+    return text;
+}
+
+// One line of a matrix data block: the values separated by spaces.
+void append_row(std::string& data, std::span<const float> values) {
+    for (size_t i = 0; i < values.size(); ++i) {
+        if (i) data += ' ';
+        data += num(values[i]);
+    }
+    data += '\n';
+}
+
+std::string range(double lo, double hi) { return "[" + num(lo) + ":" + num(hi) + "]"; }
+
+std::string title_clause(const std::string& title) {
+    return title.empty() ? " notitle" : " title " + quote(title) + " noenhanced";
+}
+
+// A layer is serialized as "kind\nclause\ndata rows"; $dK in the clause names its data block.
+std::string layer(const std::string& kind, const std::string& clause, const std::string& data) {
+    return kind + "\n" + clause + "\n" + data;
+}
+
+struct LayerParts {
+    std::string kind, clause, data;
+};
+
+LayerParts split_layer(const std::string& serialized) {
+    size_t a = serialized.find('\n'), b = serialized.find('\n', a + 1);
+    return {serialized.substr(0, a), serialized.substr(a + 1, b - a - 1), serialized.substr(b + 1)};
+}
+
+std::string block_name(size_t layers_before) { return "$d" + std::to_string(layers_before + 1); }
+
+std::pair<double, double> default_range(std::span<const float> values, Palette palette) {
+    auto [mn, mx] = std::minmax_element(values.begin(), values.end());
+    float lo = values.empty() ? 0 : *mn, hi = values.empty() ? 0 : *mx;
+    float biggest = std::max(std::fabs(lo), std::fabs(hi)) > 0 ? std::max(std::fabs(lo), std::fabs(hi)) : 1;
+    switch (palette) {
+        case Palette::Gray: return {0.0, 1.0};
+        case Palette::Diverging: return {-biggest, biggest};  // zero stays white
+        case Palette::Heat: return {std::min(0.0f, lo), hi > std::min(0.0f, lo) ? hi : lo + 1};
+        case Palette::TwoClass:  // a probability in [0, 1], else a score whose sign is the class
+            if (lo >= 0 && hi <= 1) return {0.0, 1.0};
+            return {-biggest, biggest};
+    }
+    return {lo, hi};
+}
+
+std::string palette_line(Palette palette) {
+    switch (palette) {
+        case Palette::Gray: return "set palette gray";
+        case Palette::Diverging:
+            return "set palette defined (-1 '#2166AC', -0.5 '#92C5DE', 0 '#FFFFFF', 0.5 '#F4A582', 1 '#B2182B')";
+        case Palette::Heat:
+            return "set palette defined (0 '#FFFFFF', 0.3 '#FCBBA1', 0.6 '#FB6A4A', 0.85 '#CB181D', 1 '#67000D')";
+        case Palette::TwoClass: return "set palette defined (0 '#AFC3D7', 0.5 '#FFFFFF', 1 '#F9CCA0')";
+    }
+    return "";
+}
+
+// Whether a number printed on a cell of this colour needs white ink.
+bool dark_cell(double value, std::pair<double, double> r, Palette palette) {
+    double t = r.second > r.first ? (value - r.first) / (r.second - r.first) : 0;
+    return palette == Palette::Gray ? t < 0.5 : palette == Palette::Heat ? t > 0.6
+                                              : palette == Palette::Diverging && std::fabs(2 * t - 1) > 0.7;
+}
+
+// While writing to gnuplot: if it dies, write() must fail with EPIPE, not kill us.
+struct SigpipeBlocked {
+    sigset_t pipe, old;
+    SigpipeBlocked() { sigemptyset(&pipe), sigaddset(&pipe, SIGPIPE), pthread_sigmask(SIG_BLOCK, &pipe, &old); }
+    ~SigpipeBlocked() {
+        timespec zero{0, 0};
+        while (sigtimedwait(&pipe, nullptr, &zero) > 0) {}  // drop the one we caused, if any
+        pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    }
+};
+
+// gnuplot's complaint for the exception: its "line 12: <problem>" (whose number means
+// nothing to a reader) or the shell's "gnuplot: not found", spaces collapsed.
+std::string gnuplot_complaint(const std::string& log) {
+    std::istringstream in(log);
+    for (std::string line; std::getline(in, line);) {
+        std::string text;
+        for (char c : line)
+            if (!(c == ' ' && (text.empty() || text.back() == ' '))) text += c;
+        if (text.rfind("line ", 0) == 0 && text.find(':') != std::string::npos) return text.substr(text.find(':') + 2);
+        if (text.find("not found") != std::string::npos) return text;
+    }
+    size_t status = log.rfind("exit ");
+    return status == std::string::npos ? "no message" : "gnuplot " + log.substr(status, log.find('\n', status) - status);
+}
+
+// Runs gnuplot on terminal + body, writing "<path>.tmp"; renames it to path on success.
+void render(const std::string& terminal, const std::string& body, const std::string& path) {
+    const std::string tmp = path + ".tmp";
+    fs::path folder = fs::path(path).parent_path();
+    if (!folder.empty() && !fs::is_directory(folder))
+        throw std::runtime_error("cannot write " + path + ": no folder " + folder.string());
+    std::string log = (fs::temp_directory_path() / "nn-gnuplot-XXXXXX").string();
+    int fd = mkstemp(log.data());
+    if (fd < 0) throw std::runtime_error("cannot create a temporary file for gnuplot's messages");
+    ::close(fd);
+
+    {
+        SigpipeBlocked guard;
+        // gnuplot's stdout is discarded: when `set output` fails it draws there instead.
+        Gnuplot gp("gnuplot >/dev/null 2>" + quote_shell(log) + "; echo \"exit $?\" >>" + quote_shell(log));
+        gp << terminal << "\nset output " << quote_path(tmp) << "\n" << body << "unset output\nexit\n";
+    }  // the destructor waits for gnuplot to finish
+
+    std::ifstream in(log);
+    std::string messages((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    fs::remove(log);
+    std::error_code ec;
+    bool exited_cleanly = messages.size() >= 7 && messages.compare(messages.size() - 7, 7, "exit 0\n") == 0;
+    bool ok = exited_cleanly && fs::file_size(tmp, ec) > 0 && !ec;
+    if (ok) fs::rename(tmp, path, ec);
+    if (!ok || ec) {
+        fs::remove(tmp, ec);
+        throw std::runtime_error("gnuplot could not draw " + path + ": " + gnuplot_complaint(messages));
+    }
+}
+
+std::string png_terminal(Size size) {
+    return "set terminal pngcairo size " + std::to_string(size.width) + "," + std::to_string(size.height) +
+           " enhanced font '" + kFont + ",11'";
+}
+
+std::string panels_body(const std::vector<Figure>& panels, int columns) {
+    if (panels.empty() || columns < 1) throw std::invalid_argument("save_png: no panels, or columns < 1");
+    size_t cols = std::min<size_t>(columns, panels.size()), rows = (panels.size() + cols - 1) / cols;
+    std::string body = "set multiplot layout " + std::to_string(rows) + "," + std::to_string(cols) + "\n";
+    for (const Figure& panel : panels) body += panel.script();
+    return body + "unset multiplot\n";
+}
+
+// Images (rows x cols at most h x w) sit in a grid of cells, in one plot with y
+// pointing down; between rows, a gap for the titles. The gap, in image pixels, must
+// come to about 26 screen pixels at the scale the plot ends up with.
+struct GridLayout {
+    size_t h = 0, w = 0, columns = 0, rows = 0;
+    double gap_x = 0, gap_y = 0;
+    double cell_w() const { return w + gap_x; }
+    double cell_h() const { return h + gap_y; }
+};
+
+GridLayout grid_layout(const std::vector<Image>& images, int columns, bool title, Size size) {
+    GridLayout g;
+    for (const Image& image : images) g.h = std::max(g.h, image.rows), g.w = std::max(g.w, image.cols);
+    g.columns = std::min<size_t>(columns, images.size());
+    g.rows = (images.size() + g.columns - 1) / g.columns;
+    g.gap_x = 0.1 * g.w;
+    g.gap_y = 0.25 * g.h;
+    double width = size.width - 20.0, height = size.height - (title ? 40.0 : 10.0);
+    for (int i = 0; i < 8; ++i) {
+        double scale = std::min(width / (g.columns * g.cell_w()), height / (g.rows * g.cell_h()));
+        g.gap_y = std::max(0.15 * g.h, 26 / scale);
+    }
+    return g;
+}
+
+}  // namespace
+
+Figure::Figure(Axes axes) : axes_(std::move(axes)) {}
+
+Figure& Figure::add(Series series) {
+    if (series.x.size() != series.y.size())
+        throw std::invalid_argument("Series '" + series.title + "': x and y differ in length");
+    size_t index = std::count_if(layers_.begin(), layers_.end(),
+                                 [](const std::string& l) { return split_layer(l).kind == "series"; });
+    std::string style = series.style;
+    if (style.find("lc ") == std::string::npos && style.find("linecolor") == std::string::npos)
+        style += std::string(" lc rgb '") + kColors[index % 10] + "'";
+    std::string data;
+    for (size_t i = 0; i < series.x.size(); ++i) data += num(series.x[i]) + " " + num(series.y[i]) + "\n";
+    std::string clause = block_name(layers_.size()) + " using 1:2 with " + style + title_clause(series.title);
+    layers_.push_back(layer("series", clause, data));
+    return *this;
+}
+
+Figure& Figure::add_points(const Tensor& X, std::span<const int> labels,
+                           const std::vector<std::string>& class_names) {
+    if (X.rank() != 2 || X.dim(1) < 2 || X.dim(0) != labels.size())
+        throw std::invalid_argument("add_points: X must be [n, 2] with n labels, got " + X.shape_string());
+    size_t n = labels.size();
+    std::string size = n <= 200 ? "1.2" : n <= 1000 ? "0.8" : "0.5";
+    for (int c = 0; c < 10; ++c) {
+        std::string data;
+        for (size_t i = 0; i < n; ++i) {
+            if (labels[i] < 0 || labels[i] > 9)
+                throw std::invalid_argument("add_points: label " + std::to_string(labels[i]) + " not in 0..9");
+            if (labels[i] == c) data += num(X(i, 0)) + " " + num(X(i, 1)) + "\n";
+        }
+        if (data.empty()) continue;
+        std::string name = size_t(c) < class_names.size() ? class_names[c] : "class " + std::to_string(c);
+        std::string block = block_name(layers_.size());
+        // A filled disc, then a thin dark ring around it so overlapping points stay apart.
+        std::string clause = block + " using 1:2 with points pt 7 ps " + size + " lc rgb '" + kColors[c] + "'" +
+                             title_clause(name) + ", " + block + " using 1:2 with points pt 6 ps " + size +
+                             " lw 0.6 lc rgb '#333333' notitle";
+        layers_.push_back(layer("points", clause, data));
+    }
+    return *this;
+}
+
+Figure& Figure::add_heatmap(Grid grid, Palette palette, std::optional<std::pair<double, double>> range_) {
+    if (grid.nx == 0 || grid.ny == 0 || grid.values.size() != grid.nx * grid.ny)
+        throw std::invalid_argument("add_heatmap: values must hold nx * ny numbers");
+    double dx = grid.nx > 1 ? (grid.x1 - grid.x0) / double(grid.nx - 1) : 1;
+    double dy = grid.ny > 1 ? (grid.y1 - grid.y0) / double(grid.ny - 1) : 1;
+    auto r = range_ ? *range_ : default_range(grid.values, palette);
+    setup_.push_back(palette_line(palette));
+    setup_.push_back("set cbrange " + range(r.first, r.second));
+    if (palette == Palette::TwoClass) setup_.push_back("unset colorbox");
+    if (!axes_.xrange) setup_.push_back("set xrange " + range(grid.x0, grid.x1));
+    if (!axes_.yrange) setup_.push_back("set yrange " + range(grid.y0, grid.y1));
+    // Shape [ny, nx]: one data line per grid row, iy = 0 first (the bottom of the plot).
+    std::string data;
+    for (size_t iy = 0; iy < grid.ny; ++iy)
+        append_row(data, std::span<const float>(grid.values).subspan(iy * grid.nx, grid.nx));
+    std::string clause = block_name(layers_.size()) + " matrix using (" + num(grid.x0) + "+$1*" + num(dx) +
+                         "):(" + num(grid.y0) + "+$2*" + num(dy) + "):3 with image notitle";
+    layers_.push_back(layer("heatmap", clause, data));
+    return *this;
+}
+
+Figure& Figure::add_matrix(const Tensor& M, const std::vector<std::string>& row_labels,
+                           const std::vector<std::string>& col_labels, Palette palette) {
+    if (M.rank() != 2) throw std::invalid_argument("add_matrix: M must be a matrix, got " + M.shape_string());
+    size_t rows = M.dim(0), cols = M.dim(1);
+    bool integers = std::all_of(M.data(), M.data() + M.size(), [](float v) { return v == std::round(v); });
+    auto r = default_range(M.span(), palette);
+    size_t longest = 0;
+    std::string xtics, ytics;
+    for (size_t c = 0; c < cols; ++c) {
+        std::string label = c < col_labels.size() ? col_labels[c] : std::to_string(c);
+        longest = std::max(longest, label.size());
+        if (c) xtics += ", ";
+        xtics += quote(label) + " " + std::to_string(c);
+    }
+    for (size_t row = 0; row < rows; ++row) {
+        if (row) ytics += ", ";
+        ytics += quote(row < row_labels.size() ? row_labels[row] : std::to_string(row)) + " " + std::to_string(row);
+    }
+    for (const std::string& line :
+         {palette_line(palette), "set cbrange " + range(r.first, r.second), std::string("unset colorbox"),
+          "set xrange " + range(-0.5, cols - 0.5), "set yrange " + range(rows - 0.5, -0.5),  // row 0 on top
+          "set xtics (" + xtics + ") noenhanced" + (longest > 3 ? " rotate by 40 right" : ""),
+          "set ytics (" + ytics + ") noenhanced", std::string("set tics scale 0"), std::string("unset grid"),
+          std::string("set size ratio -1"), std::string("unset key")})
+        setup_.push_back(line);
+    // One row per cell: column, row, value, ink colour of its number.
+    std::string data;
+    for (size_t row = 0; row < rows; ++row)
+        for (size_t c = 0; c < cols; ++c) {
+            float v = M(row, c);
+            data += std::to_string(c) + " " + std::to_string(row) + " " + num(v) +
+                    (dark_cell(v, r, palette) ? " 0xFFFFFF\n" : " 0x222222\n");
+        }
+    std::string block = block_name(layers_.size());
+    std::string format = integers ? "%.0f" : "%.2f";
+    std::string font = rows * cols > 64 ? "9" : "11";
+    std::string clause = block + " using 1:2:3 with image notitle, " + block + " using 1:2:(sprintf('" + format +
+                         "', $3)):4 with labels tc rgb variable font '," + font + "' notitle";
+    layers_.push_back(layer("matrix", clause, data));
+    return *this;
+}
+
+Figure& Figure::add_image(const Image& image, Palette palette) {
+    if (image.rows == 0 || image.cols == 0 || image.pixels.size() != image.rows * image.cols)
+        throw std::invalid_argument("add_image: pixels must hold rows * cols values");
+    if (axes_.title.empty()) axes_.title = image.title;
+    auto r = default_range(image.pixels, palette);
+    for (const std::string& line :
+         {palette_line(palette), "set cbrange " + range(r.first, r.second),
+          "set xrange " + range(-0.5, image.cols - 0.5), "set yrange " + range(image.rows - 0.5, -0.5),
+          std::string("set size ratio -1"), std::string("unset xtics"), std::string("unset ytics"),
+          std::string("unset border"), std::string("unset colorbox"), std::string("unset grid"),
+          std::string("unset key"), std::string("unset xlabel"), std::string("unset ylabel"),
+          std::string("set margins 1, 1, 0.5, 2")})  // l, r, b, t: room for the title only
+        setup_.push_back(line);
+    // Shape [rows, cols]: one data line per image row, row 0 first (drawn at the top).
+    std::string data;
+    for (size_t row = 0; row < image.rows; ++row)
+        append_row(data, std::span<const float>(image.pixels).subspan(row * image.cols, image.cols));
+    layers_.push_back(layer("image", block_name(layers_.size()) + " matrix with image notitle", data));
+    return *this;
+}
+
+// Reference lines are dashed grey and named in the legend. Each is drawn against the
+// other axis pair scaled to [0, 1] (x2 for a horizontal line, y2 for a vertical one),
+// so it spans the whole plot whatever the ranges, and its value still counts in autoscale.
+Figure& Figure::add_hline(double y, const std::string& label) {
+    setup_.push_back("set x2range [0:1]");
+    std::string clause = block_name(layers_.size()) + " using 1:2 axes x2y1 with lines" + kReference + title_clause(label);
+    layers_.push_back(layer("hline", clause, "0 " + num(y) + "\n1 " + num(y) + "\n"));
+    return *this;
+}
+
+Figure& Figure::add_vline(double x, const std::string& label) {
+    setup_.push_back("set y2range [0:1]");
+    std::string clause = block_name(layers_.size()) + " using 1:2 axes x1y2 with lines" + kReference + title_clause(label);
+    layers_.push_back(layer("vline", clause, num(x) + " 0\n" + num(x) + " 1\n"));
+    return *this;
+}
+
+std::string Figure::script() const {
+    std::ostringstream s;
+    s << "reset\n"
+      << "set border lw 1 lc rgb '#444444'\n"
+      << "set tics nomirror textcolor rgb '#222222'\n"
+      << "set grid back lt 1 lc rgb '#E3E3E3' lw 1\n";
+    if (!axes_.title.empty()) s << "set title " << quote(axes_.title) << " noenhanced\n";
+    if (!axes_.xlabel.empty()) s << "set xlabel " << quote(axes_.xlabel) << " noenhanced\n";
+    if (!axes_.ylabel.empty()) s << "set ylabel " << quote(axes_.ylabel) << " noenhanced\n";
+    if (axes_.logx) s << "set logscale x\nset format x '10^{%L}'\n";
+    if (axes_.logy) s << "set logscale y\nset format y '10^{%L}'\n";
+    if (axes_.xrange) s << "set xrange " << range(axes_.xrange->first, axes_.xrange->second) << "\n";
+    if (axes_.yrange) s << "set yrange " << range(axes_.yrange->first, axes_.yrange->second) << "\n";
+    if (axes_.square) s << "set size ratio -1\n";
+    // Outside the plot so it never hides data: beside a square plot, which leaves room
+    // there, else in a row above (gnuplot 5.4 lets a key below collide with the xlabel).
+    if (!axes_.key) s << "unset key\n";
+    else if (axes_.square) s << "set key outside right top vertical Left reverse samplen 2 noautotitle\n";
+    else s << "set key tmargin center horizontal Left reverse samplen 2 noautotitle\n";
+    for (const std::string& line : setup_) s << line << "\n";
+
+    std::vector<std::string> clauses;
+    for (size_t i = 0; i < layers_.size(); ++i) {
+        LayerParts parts = split_layer(layers_[i]);
+        s << block_name(i) << " << EOD\n" << parts.data << "EOD\n";
+        clauses.push_back(parts.clause);
+    }
+    // Without a single data point gnuplot cannot autoscale and refuses to draw: give it
+    // ranges, so an empty panel (or one with only reference lines) still renders.
+    bool has_points = std::any_of(layers_.begin(), layers_.end(), [](const std::string& l) {
+        LayerParts parts = split_layer(l);
+        return parts.kind != "hline" && parts.kind != "vline" && !parts.data.empty();
+    });
+    if (!has_points) {
+        if (!axes_.xrange) s << "set xrange [0:1]\n";
+        if (!axes_.yrange) s << "set yrange [0:1]\n";
+    }
+    if (clauses.empty()) clauses.push_back("NaN notitle");
+    s << "plot ";
+    for (size_t i = 0; i < clauses.size(); ++i) s << (i ? ", \\\n     " : "") << clauses[i];
+    s << "\n";
+    return s.str();
+}
+
+void save_png(const Figure& figure, const std::string& path, Size size) {
+    render(png_terminal(size), figure.script(), path);
+}
+
+void save_png(const std::vector<Figure>& panels, int columns, const std::string& path, Size size) {
+    render(png_terminal(size), panels_body(panels, columns), path);
+}
+
+void save_gif(const std::vector<Figure>& frames, const std::string& path, Size size, int delay_centiseconds) {
+    if (frames.empty()) throw std::invalid_argument("save_gif: no frames");
+    std::string terminal = "set terminal gif animate delay " + std::to_string(std::max(delay_centiseconds, 1)) +
+                           " loop 0 size " + std::to_string(size.width) + "," + std::to_string(size.height) +
+                           " font '" + kFont + ",10'";
+    std::string body;
+    for (const Figure& frame : frames) body += frame.script();
+    // The gif terminal has one delay for all frames: hold the last by repeating it.
+    for (int i = 0; i < 4; ++i) body += frames.back().script();
+    render(terminal, body, path);
+}
+
+void save_image_grid(const std::vector<Image>& images, int columns, const std::string& path, Palette palette,
+                     const std::string& title, Size size) {
+    if (images.empty() || columns < 1) throw std::invalid_argument("save_image_grid: no images, or columns < 1");
+    std::vector<float> all;
+    for (const Image& image : images) {
+        if (image.pixels.size() != image.rows * image.cols)
+            throw std::invalid_argument("save_image_grid: pixels must hold rows * cols values");
+        all.insert(all.end(), image.pixels.begin(), image.pixels.end());
+    }
+    GridLayout g = grid_layout(images, columns, !title.empty(), size);
+    auto r = default_range(all, palette);
+    std::ostringstream s;
+    s << "reset\nunset border\nunset tics\nunset key\nunset colorbox\nset size ratio -1\n"
+      << "set margins 1, 1, 0.5, " << (title.empty() ? "0.5" : "2.5") << "\n"
+      << (title.empty() ? "" : "set title " + quote(title) + " noenhanced\n") << palette_line(palette) << "\n"
+      << "set cbrange " << (palette == Palette::Diverging ? "[-1:1]" : range(r.first, r.second)) << "\n"
+      << "set xrange " << range(0, g.columns * g.cell_w()) << "\nset yrange " << range(g.rows * g.cell_h(), 0)
+      << "\n";
+    std::string plot = "plot ";
+    for (size_t k = 0; k < images.size(); ++k) {
+        const Image& image = images[k];
+        // Diverging: each image symmetric about its own largest |value|, so 0 stays white.
+        float biggest = 0;
+        for (float v : image.pixels) biggest = std::max(biggest, std::fabs(v));
+        float scale = palette == Palette::Diverging && biggest > 0 ? 1 / biggest : 1;
+        std::string data;
+        for (size_t row = 0; row < image.rows; ++row) {
+            std::vector<float> line(image.pixels.begin() + row * image.cols,
+                                    image.pixels.begin() + (row + 1) * image.cols);
+            for (float& v : line) v *= scale;
+            append_row(data, line);
+        }
+        double cell_left = (k % g.columns) * g.cell_w() + g.gap_x / 2, cell_top = (k / g.columns) * g.cell_h() + g.gap_y;
+        double left = cell_left + (g.w - image.cols) / 2.0, top = cell_top + (g.h - image.rows) / 2.0;
+        s << "set label " << quote(image.title) << " at " << num(left + image.cols / 2.0) << ", "
+          << num(top - g.gap_y / 2) << " center noenhanced\n"
+          << block_name(k) << " << EOD\n" << data << "EOD\n";
+        plot += (k ? ", " : "") + block_name(k) + " matrix using ($1+" + num(left + 0.5) + "):($2+" +
+                num(top + 0.5) + "):3 with image notitle";
+    }
+    render(png_terminal(size), s.str() + plot + "\n", path);
+}
+
+void show_png(const std::string& path) {
+    const char* display = std::getenv("DISPLAY");
+    if (!display || !*display) {
+        static bool said = false;
+        if (!said) std::cerr << "--show: no display here; the figure is at " << path << std::endl;
+        said = true;
+        return;
+    }
+    std::string script = "set size ratio -1; unset border; unset tics; unset key; set title " + quote(path) +
+                         " noenhanced; plot " + quote_path(path) + " binary filetype=png with rgbimage";
+    // Fork twice so the window outlives nothing of ours and leaves no zombie.
+    pid_t child = fork();
+    if (child < 0) return;
+    if (child == 0) {
+        setsid();
+        if (fork() == 0) {
+            int null = open("/dev/null", O_RDWR);
+            dup2(null, 0), dup2(null, 1), dup2(null, 2);
+            execlp("gnuplot", "gnuplot", "-persist", "-e", script.c_str(), static_cast<char*>(nullptr));
+        }
+        _exit(0);
+    }
+    waitpid(child, nullptr, 0);
+}
+
+}  // namespace nn

@@ -1,0 +1,108 @@
+#pragma once
+// Figures over gnuplot (through gnuplot-iostream), rendered to PNG with pngcairo
+// or to an animated GIF. Rendering never needs a display and never blocks: no
+// -persist, no pause. Every file is written under a temporary name and renamed
+// once gnuplot has finished, so a failed plot leaves nothing behind.
+//
+// A Figure is a description (axes, layers of data); the same Figure can be
+// saved as a PNG, be one frame of a GIF, or one panel of a grid.
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/tensor.hpp"
+
+namespace nn {
+
+struct Axes {
+    std::string title{}, xlabel{}, ylabel{};
+    bool logx = false, logy = false;
+    std::optional<std::pair<double, double>> xrange{}, yrange{};
+    bool square = false;     // equal units on both axes (2-D data)
+    bool key = true;         // show the legend
+};
+
+// A curve or a point set: style is a gnuplot "with" clause, e.g. "lines lw 2",
+// "points pt 7 ps 0.6", "linespoints". Empty title: not in the legend.
+struct Series {
+    std::string title{};
+    std::vector<double> x{}, y{};
+    std::string style = "lines lw 2";
+};
+
+// A scalar field sampled on a regular grid, drawn as a heatmap:
+// values[iy * nx + ix] at x = x0 + ix * (x1 - x0) / (nx - 1), likewise y.
+struct Grid {
+    double x0 = 0, x1 = 1, y0 = 0, y1 = 1;
+    size_t nx = 0, ny = 0;
+    std::vector<float> values{};
+};
+
+// A grayscale or signed image, rows x cols, row 0 at the top.
+struct Image {
+    size_t rows = 0, cols = 0;
+    std::vector<float> pixels{};  // rows * cols
+    std::string title{};
+};
+
+enum class Palette {
+    Gray,       // 0 black .. 1 white (pixels)
+    Diverging,  // negative blue, 0 white, positive red, symmetric about 0 (weights)
+    Heat,       // low white .. high dark red (counts, confusion matrices)
+    TwoClass    // class 0 blue, class 1 orange, soft in between (decision fields)
+};
+
+class Figure {
+public:
+    explicit Figure(Axes axes = {});
+
+    Figure& add(Series series);  // drawn in the order added
+    // 2-D points colored by label (0..9), one legend entry per class.
+    Figure& add_points(const Tensor& X, std::span<const int> labels,
+                       const std::vector<std::string>& class_names = {});
+    Figure& add_heatmap(Grid grid, Palette palette, std::optional<std::pair<double, double>> range = {});
+    // An annotated matrix: cell (r, c) colored by value, its number printed in it;
+    // row r labelled row_labels[r] on the y axis, column c col_labels[c] on the x axis.
+    Figure& add_matrix(const Tensor& M, const std::vector<std::string>& row_labels,
+                       const std::vector<std::string>& col_labels, Palette palette = Palette::Heat);
+    // One image filling the plot (for a grid of images use image_grid()).
+    Figure& add_image(const Image& image, Palette palette = Palette::Gray);
+    // A vertical or horizontal reference line with a label, e.g. the bound of a theorem.
+    Figure& add_hline(double y, const std::string& label);
+    Figure& add_vline(double x, const std::string& label);
+
+    // The gnuplot script that draws this figure (data inline). Used by the
+    // renderers; tests read it without running gnuplot.
+    std::string script() const;
+
+    const Axes& axes() const { return axes_; }
+
+private:
+    struct Layer;
+    Axes axes_;
+    std::vector<std::string> layers_;  // each a pair of plot clause and inline data, serialized
+    std::vector<std::string> setup_;   // extra "set ..." lines the layers need
+    friend struct FigureAccess;
+};
+
+struct Size { int width = 800, height = 600; };
+
+// Render to PNG at path (pngcairo). Throws std::runtime_error when gnuplot fails.
+void save_png(const Figure& figure, const std::string& path, Size size = {});
+// Panels side by side in a grid of `columns` columns (multiplot), e.g. AND, OR, NAND, XOR.
+void save_png(const std::vector<Figure>& panels, int columns, const std::string& path, Size size = {});
+// An animated GIF, one frame per figure, delay in 1/100 s, the last frame held longer.
+void save_gif(const std::vector<Figure>& frames, const std::string& path, Size size = {},
+              int delay_centiseconds = 20);
+// Images in a grid with their titles (learned weights, misclassified examples).
+void save_image_grid(const std::vector<Image>& images, int columns, const std::string& path,
+                     Palette palette = Palette::Gray, const std::string& title = "", Size size = {});
+
+// --show: opens the PNG in a gnuplot window when DISPLAY is set; otherwise says
+// once on stderr that there is no display and where the file is. Never blocks
+// the program beyond the window's own life.
+void show_png(const std::string& path);
+
+}  // namespace nn

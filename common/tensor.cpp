@@ -1,0 +1,56 @@
+#include "common/tensor.hpp"
+
+#include <stdexcept>
+
+namespace nn {
+
+namespace {
+
+// An empty shape is a scalar: one element, as in every framework.
+size_t element_count(const std::vector<size_t>& shape) {
+    size_t count = 1;
+    for (size_t extent : shape) count *= extent;
+    return count;
+}
+
+std::string to_string(const std::vector<size_t>& shape) {
+    std::string text = "[";
+    for (size_t axis = 0; axis < shape.size(); ++axis) {
+        if (axis > 0) text += ", ";
+        text += std::to_string(shape[axis]);
+    }
+    return text + "]";
+}
+
+}  // namespace
+
+Tensor::Tensor(std::vector<size_t> shape, float fill)
+    : shape_(std::move(shape)), data_(element_count(shape_), fill) {}
+
+std::span<float> Tensor::row(size_t i) {
+    assert(!shape_.empty() && i < shape_[0]);
+    size_t stride = data_.size() / shape_[0];
+    return std::span<float>(data_).subspan(i * stride, stride);
+}
+
+std::span<const float> Tensor::row(size_t i) const {
+    assert(!shape_.empty() && i < shape_[0]);
+    size_t stride = data_.size() / shape_[0];
+    return std::span<const float>(data_).subspan(i * stride, stride);
+}
+
+void Tensor::reshape(std::vector<size_t> shape) {
+    if (element_count(shape) != data_.size())
+        throw std::invalid_argument("cannot reshape a tensor of shape " + shape_string() + " (" +
+                                    std::to_string(data_.size()) + " elements) to " +
+                                    to_string(shape));
+    shape_ = std::move(shape);
+}
+
+void Tensor::fill(float value) {
+    for (float& x : data_) x = value;
+}
+
+std::string Tensor::shape_string() const { return to_string(shape_); }
+
+}  // namespace nn

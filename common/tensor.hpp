@@ -1,0 +1,64 @@
+#pragma once
+// A contiguous row-major buffer of floats with a shape. Nothing more: no views,
+// no broadcasting, no expression templates. Element access is bounds-checked with
+// assert, so a debug or sanitizer build catches an index past the end.
+#include <cassert>
+#include <cstddef>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace nn {
+
+class Tensor {
+public:
+    Tensor() = default;
+    explicit Tensor(std::vector<size_t> shape, float fill = 0.0f);
+
+    const std::vector<size_t>& shape() const { return shape_; }
+    size_t rank() const { return shape_.size(); }
+    size_t dim(size_t axis) const { assert(axis < shape_.size()); return shape_[axis]; }
+    size_t size() const { return data_.size(); }
+    bool empty() const { return data_.empty(); }
+
+    float* data() { return data_.data(); }
+    const float* data() const { return data_.data(); }
+    std::span<float> span() { return data_; }
+    std::span<const float> span() const { return data_; }
+
+    float& operator[](size_t i) { assert(i < data_.size()); return data_[i]; }
+    float operator[](size_t i) const { assert(i < data_.size()); return data_[i]; }
+
+    // Rank 2: element (i, j) of a [rows, cols] tensor.
+    float& operator()(size_t i, size_t j) { return data_[index(i, j)]; }
+    float operator()(size_t i, size_t j) const { return data_[index(i, j)]; }
+    // Rank 3: element (i, j, k).
+    float& operator()(size_t i, size_t j, size_t k) { return data_[index(i, j, k)]; }
+    float operator()(size_t i, size_t j, size_t k) const { return data_[index(i, j, k)]; }
+
+    // The i-th slice along axis 0 (row i of a matrix, image i of a batch).
+    std::span<float> row(size_t i);
+    std::span<const float> row(size_t i) const;
+
+    // Same data, new shape with the same number of elements.
+    void reshape(std::vector<size_t> shape);
+    void fill(float value);
+
+    // "[60000, 784]", for error messages and summaries.
+    std::string shape_string() const;
+
+private:
+    size_t index(size_t i, size_t j) const {
+        assert(shape_.size() == 2 && i < shape_[0] && j < shape_[1]);
+        return i * shape_[1] + j;
+    }
+    size_t index(size_t i, size_t j, size_t k) const {
+        assert(shape_.size() == 3 && i < shape_[0] && j < shape_[1] && k < shape_[2]);
+        return (i * shape_[1] + j) * shape_[2] + k;
+    }
+
+    std::vector<size_t> shape_;
+    std::vector<float> data_;
+};
+
+}  // namespace nn

@@ -1,0 +1,285 @@
+#include "common/cli.hpp"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "common/idx.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempDir {
+    std::string path;
+    TempDir() {
+        std::string pattern = ::testing::TempDir() + "nn-cli-XXXXXX";
+        path = mkdtemp(pattern.data());
+    }
+    ~TempDir() { fs::remove_all(path); }
+    std::string operator/(const std::string& name) const { return path + "/" + name; }
+};
+
+// An argv that stays valid as long as this object lives.
+struct Argv {
+    std::vector<std::string> words;
+    std::vector<char*> pointers;
+    explicit Argv(std::vector<std::string> w) : words(std::move(w)) {
+        for (auto& word : words) pointers.push_back(word.data());
+        pointers.push_back(nullptr);
+    }
+    int argc() const { return int(words.size()); }
+    char** argv() { return pointers.data(); }
+};
+
+// The logic_gates program's command line: epochs, data and the common options.
+struct GatesCli : nn::Cli {
+    GatesCli() : nn::Cli("logic_gates", "Rosenblatt's rule on AND, OR, NAND and XOR", "out/01-perceptron") {
+        add_epochs(20);
+        add_data();
+    }
+};
+
+// The UsageError message parse() throws for these arguments, or "" when it does not throw.
+std::string usage_error(std::vector<std::string> args) {
+    args.insert(args.begin(), "logic_gates");
+    Argv argv(args);
+    GatesCli cli;
+    float eta = 1;
+    cli.options().add_options()("eta", nn::po::value(&eta)->default_value(1.0f), "learning rate");
+    try {
+        cli.parse(argv.argc(), argv.argv());
+    } catch (const nn::UsageError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+std::string read(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+}  // namespace
+
+TEST(Cli, DefaultsWithoutArguments) {
+    Argv argv({"logic_gates"});
+    GatesCli cli;
+    nn::CommonOptions opt = cli.parse(argv.argc(), argv.argv());
+    EXPECT_EQ(opt.seed, 1u);
+    EXPECT_EQ(opt.epochs, 20);
+    EXPECT_EQ(opt.out, "out/01-perceptron");
+    EXPECT_EQ(opt.data, nn::kFashionMnistDir);
+    EXPECT_FALSE(opt.quick);
+    EXPECT_FALSE(opt.show);
+    EXPECT_EQ(opt.progress, nn::ProgressMode::Auto);
+    EXPECT_EQ(opt.trace, "");
+}
+
+TEST(Cli, ParsesEveryCommonOption) {
+    Argv argv({"logic_gates", "--seed", "18446744073709551615", "--epochs=3", "--out", "/tmp/x", "--data", "/d",
+               "--quick", "--progress", "never", "--show", "--trace", "run.trace", "--eta", "0.5"});
+    GatesCli cli;
+    float eta = 1;
+    cli.options().add_options()("eta", nn::po::value(&eta)->default_value(1.0f), "learning rate");
+    nn::CommonOptions opt = cli.parse(argv.argc(), argv.argv());
+    EXPECT_EQ(opt.seed, 18446744073709551615u);
+    EXPECT_EQ(opt.epochs, 3);
+    EXPECT_EQ(opt.out, "/tmp/x");
+    EXPECT_EQ(opt.data, "/d");
+    EXPECT_TRUE(opt.quick);
+    EXPECT_TRUE(opt.show);
+    EXPECT_EQ(opt.progress, nn::ProgressMode::Never);
+    EXPECT_EQ(opt.trace, "run.trace");
+    EXPECT_EQ(eta, 0.5f);
+}
+
+TEST(Cli, UnknownOptionIsNamed) {
+    EXPECT_EQ(usage_error({"--epoch", "3"}), "unknown option --epoch; see --help");
+    EXPECT_EQ(usage_error({"-x"}), "unknown option -x; see --help");
+}
+
+TEST(Cli, NonNumericEpochsIsNamedWithTheValue) {
+    EXPECT_EQ(usage_error({"--epochs", "ten"}), "--epochs must be a whole number (got 'ten')");
+    EXPECT_EQ(usage_error({"--epochs=2.5"}), "--epochs must be a whole number (got '2.5')");
+}
+
+TEST(Cli, NonPositiveEpochsIsNamedWithTheValue) {
+    EXPECT_EQ(usage_error({"--epochs", "0"}), "--epochs must be positive (got 0)");
+    EXPECT_EQ(usage_error({"--epochs=-2"}), "--epochs must be positive (got -2)");
+}
+
+TEST(Cli, BadProgramSpecificNumberIsNamed) {
+    EXPECT_EQ(usage_error({"--eta", "fast"}), "--eta must be a number (got 'fast')");
+}
+
+TEST(Cli, NegativeSeedIsRejected) {
+    EXPECT_NE(usage_error({"--seed=-1"}).find("--seed"), std::string::npos);
+    EXPECT_NE(usage_error({"--seed", "x"}).find("--seed"), std::string::npos);
+}
+
+TEST(Cli, BadProgressModeIsNamed) {
+    std::string message = usage_error({"--progress", "sometimes"});
+    EXPECT_NE(message.find("--progress"), std::string::npos) << message;
+    EXPECT_NE(message.find("sometimes"), std::string::npos) << message;
+}
+
+TEST(Cli, MissingValueIsNamed) {
+    std::string message = usage_error({"--epochs"});
+    EXPECT_NE(message.find("--epochs"), std::string::npos) << message;
+}
+
+TEST(Cli, PositionalArgumentIsRejectedByName) {
+    std::string message = usage_error({"--quick", "extra"});
+    EXPECT_NE(message.find("'extra'"), std::string::npos) << message;
+}
+
+TEST(Cli, MessagesAreOneLine) {
+    for (auto args : std::vector<std::vector<std::string>>{{"--epoch"}, {"--epochs", "x"}, {"a"}, {"--quick=maybe"}})
+        EXPECT_EQ(usage_error(args).find('\n'), std::string::npos);
+}
+
+TEST(Cli, HelpPrintsUsageOnStdoutAndThrowsHelpRequested) {
+    Argv argv({"logic_gates", "--help"});
+    GatesCli cli;
+    testing::internal::CaptureStdout();
+    EXPECT_THROW(cli.parse(argv.argc(), argv.argv()), nn::HelpRequested);
+    std::string out = testing::internal::GetCapturedStdout();
+    EXPECT_NE(out.find("logic_gates"), std::string::npos);
+    EXPECT_NE(out.find("Rosenblatt's rule"), std::string::npos);
+    for (const char* option : {"--seed", "--epochs", "--out", "--data", "--quick", "--progress", "--show", "--trace"})
+        EXPECT_NE(out.find(option), std::string::npos) << option;
+    EXPECT_EQ(out.find("positional"), std::string::npos) << "the hidden option leaked into --help";
+}
+
+TEST(Cli, EpochsAndDataOnlyWhenAdded) {
+    Argv argv({"tool", "--epochs", "3"});
+    nn::Cli cli("tool", "no epochs here", "out");
+    EXPECT_THROW(cli.parse(argv.argc(), argv.argv()), nn::UsageError);
+}
+
+TEST(RequireRange, MessagesNameTheOptionAndTheValue) {
+    EXPECT_NO_THROW(nn::require_positive("--eta", 0.1));
+    try {
+        nn::require_positive("--eta", -1);
+        FAIL();
+    } catch (const nn::UsageError& e) {
+        EXPECT_STREQ(e.what(), "--eta must be positive (got -1)");
+    }
+    EXPECT_NO_THROW(nn::require_in_range("--momentum", 0.9, 0, 1));
+    EXPECT_THROW(nn::require_in_range("--momentum", 1.5, 0, 1), nn::UsageError);
+}
+
+TEST(Fixed, FormatsWithTheGivenDecimals) {
+    EXPECT_EQ(nn::fixed(0.89213, 4), "0.8921");
+    EXPECT_EQ(nn::fixed(41.25, 1), "41.2");
+    EXPECT_EQ(nn::fixed(3, 0), "3");
+}
+
+TEST(Outputs, CreatesTheFolderAndWritesTheManifestInTheExactFormat) {
+    TempDir dir;
+    nn::CommonOptions opt;
+    opt.out = dir / "out/01-perceptron";
+    nn::Outputs out(opt, "logic_gates");
+    EXPECT_TRUE(fs::is_directory(opt.out));
+    EXPECT_EQ(out.path("gates_errors.png"), opt.out + "/gates_errors.png");
+    out.figure("gates_errors.png", "the caption");
+    testing::internal::CaptureStdout();
+    out.result({{"and_epochs", "3"}, {"xor_errors", "2"}});
+    EXPECT_EQ(testing::internal::GetCapturedStdout(), "result: and_epochs=3 xor_errors=2\n");
+    EXPECT_EQ(read(opt.out + "/logic_gates.manifest"),
+              "program\tlogic_gates\n"
+              "figure\tgates_errors.png\tthe caption\n"
+              "result\tand_epochs\t3\n"
+              "result\txor_errors\t2\n");
+    EXPECT_FALSE(fs::exists(opt.out + "/logic_gates.manifest.tmp"));
+}
+
+TEST(Outputs, TabsAndNewlinesInACaptionCannotBreakTheManifest) {
+    TempDir dir;
+    nn::CommonOptions opt;
+    opt.out = dir.path;
+    nn::Outputs out(opt, "p");
+    out.figure("a.png", "two\tparts\nand lines");
+    testing::internal::CaptureStdout();
+    out.result({});
+    testing::internal::GetCapturedStdout();
+    EXPECT_EQ(read(dir / "p.manifest"), "program\tp\nfigure\ta.png\ttwo parts and lines\n");
+}
+
+TEST(Outputs, FolderThatCannotBeCreatedIsAUsageError) {
+    TempDir dir;
+    std::ofstream(dir / "file") << "x";
+    nn::CommonOptions opt;
+    opt.out = dir / "file/out";
+    EXPECT_THROW(nn::Outputs(opt, "p"), nn::UsageError);
+}
+
+namespace {
+
+// Runs body under run_program; returns the status, stores stderr.
+int run(const std::function<void()>& body, std::string* err) {
+    Argv argv({"/some/build/bin/logic_gates"});
+    testing::internal::CaptureStderr();
+    int status = nn::run_program(argv.argc(), argv.argv(), body);
+    *err = testing::internal::GetCapturedStderr();
+    return status;
+}
+
+}  // namespace
+
+TEST(RunProgram, UsageErrorIsOneLineAndStatus2) {
+    std::string err;
+    EXPECT_EQ(run([] { throw nn::UsageError("--eta must be positive (got -1)"); }, &err), 2);
+    EXPECT_EQ(err, "logic_gates: error: --eta must be positive (got -1)\n");
+}
+
+TEST(RunProgram, DataErrorIsOneLineAndStatus2) {
+    std::string err;
+    EXPECT_EQ(run([] { throw nn::DataError("x.gz: truncated\nat byte 12"); }, &err), 2);
+    EXPECT_EQ(err, "logic_gates: error: x.gz: truncated at byte 12\n");
+}
+
+TEST(RunProgram, NotImplementedSaysWhatToDoAndStatus1) {
+    std::string err;
+    EXPECT_EQ(run([] { throw nn::NotImplemented("1.2"); }, &err), 1);
+    EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+    EXPECT_EQ(err.back(), '\n');
+    EXPECT_NE(err.find("exercise 1.2 is not implemented yet"), std::string::npos) << err;
+    EXPECT_NE(err.find("make check"), std::string::npos) << err;
+}
+
+TEST(RunProgram, HelpRequestedIsStatus0AndSilent) {
+    std::string err;
+    EXPECT_EQ(run([] { throw nn::HelpRequested{}; }, &err), 0);
+    EXPECT_EQ(err, "");
+}
+
+TEST(RunProgram, OtherExceptionsAreStatus1) {
+    std::string err;
+    EXPECT_EQ(run([] { throw std::runtime_error("gnuplot could not draw a.png"); }, &err), 1);
+    EXPECT_EQ(err, "logic_gates: error: gnuplot could not draw a.png\n");
+}
+
+TEST(RunProgram, NormalEndIsStatus0) {
+    std::string err;
+    bool ran = false;
+    EXPECT_EQ(run([&] { ran = true; }, &err), 0);
+    EXPECT_TRUE(ran);
+    EXPECT_EQ(err, "");
+}
+
+TEST(RunProgram, BadCommandLineEndToEnd) {
+    std::string err;
+    Argv argv({"logic_gates", "--epochs", "ten"});
+    testing::internal::CaptureStderr();
+    int status = nn::run_program(argv.argc(), argv.argv(), [&] { GatesCli().parse(argv.argc(), argv.argv()); });
+    err = testing::internal::GetCapturedStderr();
+    EXPECT_EQ(status, 2);
+    EXPECT_EQ(err, "logic_gates: error: --epochs must be a whole number (got 'ten')\n");
+}

@@ -1,0 +1,211 @@
+#include "common/idx.hpp"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/errors.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using Bytes = std::vector<uint8_t>;
+
+// An IDX file's bytes: magic 0x00 0x00 type rank, big-endian dimensions, data.
+Bytes idx_bytes(const std::vector<uint32_t>& dims, const Bytes& data, uint8_t type = 0x08) {
+    Bytes out = {0, 0, type, uint8_t(dims.size())};
+    for (uint32_t d : dims)
+        for (int shift = 24; shift >= 0; shift -= 8) out.push_back(uint8_t(d >> shift));
+    out.insert(out.end(), data.begin(), data.end());
+    return out;
+}
+
+Bytes counting(size_t n) {
+    Bytes data(n);
+    for (size_t i = 0; i < n; ++i) data[i] = uint8_t(i);
+    return data;
+}
+
+class IdxFiles : public ::testing::Test {
+protected:
+    void SetUp() override {
+        std::string pattern = (fs::path(::testing::TempDir()) / "idx_test_XXXXXX").string();
+        ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+        dir_ = pattern;
+    }
+    void TearDown() override { fs::remove_all(dir_); }
+
+    std::string write_plain(const std::string& name, const Bytes& bytes) {
+        std::string path = (dir_ / name).string();
+        std::ofstream(path, std::ios::binary)
+            .write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+        return path;
+    }
+    std::string write_gzipped(const std::string& name, const Bytes& bytes) {
+        std::string path = (dir_ / name).string();
+        gzFile file = gzopen(path.c_str(), "wb");
+        EXPECT_NE(file, nullptr);
+        EXPECT_EQ(gzwrite(file, bytes.data(), unsigned(bytes.size())), int(bytes.size()));
+        gzclose(file);
+        return path;
+    }
+
+    fs::path dir_;
+};
+
+// The message of the DataError that `read` throws, or "" if it throws none.
+std::string data_error(const std::function<void()>& read) {
+    try {
+        read();
+    } catch (const nn::DataError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+TEST_F(IdxFiles, ReadsAPlainFile) {
+    std::string path = write_plain("a.idx", idx_bytes({2, 3}, counting(6)));
+    nn::IdxArray array = nn::read_idx(path);
+    EXPECT_EQ(array.dims, (std::vector<size_t>{2, 3}));
+    EXPECT_EQ(array.bytes, counting(6));
+}
+
+TEST_F(IdxFiles, ReadsAGzippedFile) {
+    std::string path = write_gzipped("a.idx.gz", idx_bytes({4, 2, 300}, counting(2400)));
+    nn::IdxArray array = nn::read_idx(path);
+    EXPECT_EQ(array.dims, (std::vector<size_t>{4, 2, 300}));
+    EXPECT_EQ(array.bytes, counting(2400));
+}
+
+TEST_F(IdxFiles, MissingFileIsNamedWithTheInstallHint) {
+    std::string path = (dir_ / "nothing.gz").string();
+    std::string message = data_error([&] { nn::read_idx(path); });
+    EXPECT_TRUE(contains(message, path + ": no such file")) << message;
+    EXPECT_TRUE(contains(message, "apt-get install dataset-fashion-mnist")) << message;
+}
+
+TEST_F(IdxFiles, WrongMagicIsRejected) {
+    Bytes bytes = idx_bytes({3}, counting(3));
+    bytes[0] = 0x1f;
+    std::string path = write_plain("magic.idx", bytes);
+    std::string message = data_error([&] { nn::read_idx(path); });
+    EXPECT_TRUE(contains(message, path + ": not an IDX file")) << message;
+}
+
+TEST_F(IdxFiles, UnsupportedElementTypeIsRejected) {
+    std::string path = write_plain("float.idx", idx_bytes({3}, counting(12), 0x0D));
+    std::string message = data_error([&] { nn::read_idx(path); });
+    EXPECT_TRUE(contains(message, path + ": unsupported element type 0x0D")) << message;
+}
+
+TEST_F(IdxFiles, BadDimensionsAreRejected) {
+    std::string zero = write_plain("zero.idx", idx_bytes({2, 0}, {}));
+    EXPECT_TRUE(contains(data_error([&] { nn::read_idx(zero); }), "dimension 1 is 0"));
+    std::string five = write_plain("five.idx", idx_bytes({1, 1, 1, 1, 1}, counting(1)));
+    EXPECT_TRUE(contains(data_error([&] { nn::read_idx(five); }), "has 5 dimensions"));
+    std::string huge = write_plain("huge.idx", idx_bytes({65536, 65536}, {}));
+    EXPECT_TRUE(contains(data_error([&] { nn::read_idx(huge); }), huge + ": dimensions"));
+}
+
+TEST_F(IdxFiles, TruncatedDataIsRejected) {
+    std::string path = write_gzipped("short.idx.gz", idx_bytes({2, 3}, counting(4)));
+    std::string message = data_error([&] { nn::read_idx(path); });
+    EXPECT_TRUE(contains(message, path + ": truncated: expected 6 bytes of data, found 4"))
+        << message;
+}
+
+TEST_F(IdxFiles, CutOffGzipStreamIsRejected) {
+    std::string path = write_gzipped("cut.idx.gz", idx_bytes({100, 100}, counting(10000)));
+    fs::resize_file(path, fs::file_size(path) / 2);
+    std::string message = data_error([&] { nn::read_idx(path); });
+    EXPECT_TRUE(contains(message, path + ": corrupt or cut-off gzip data")) << message;
+}
+
+TEST_F(IdxFiles, BytesAfterTheDataAreRejected) {
+    std::string path = write_plain("long.idx", idx_bytes({2, 3}, counting(8)));
+    std::string message = data_error([&] { nn::read_idx(path); });
+    EXPECT_TRUE(contains(message, path + ": has 2 bytes after the data its header announces"))
+        << message;
+}
+
+TEST_F(IdxFiles, ImagesAreScaledToTheUnitInterval) {
+    std::string images = write_plain("i.idx", idx_bytes({2, 1, 2}, {0, 255, 51, 102}));
+    std::string labels = write_plain("l.idx", idx_bytes({2}, {9, 0}));
+    nn::ImageSet set = nn::load_idx_images(images, labels);
+    EXPECT_EQ(set.size(), 2u);
+    EXPECT_EQ(set.rows, 1u);
+    EXPECT_EQ(set.cols, 2u);
+    EXPECT_EQ(set.images.shape_string(), "[2, 2]");
+    EXPECT_FLOAT_EQ(set.images(0, 1), 1.0f);
+    EXPECT_FLOAT_EQ(set.images(1, 0), 0.2f);
+    EXPECT_EQ(set.labels, (std::vector<int>{9, 0}));
+}
+
+TEST_F(IdxFiles, LabelCountMustMatchImageCount) {
+    std::string images = write_plain("i.idx", idx_bytes({3, 2, 2}, counting(12)));
+    std::string labels = write_plain("l.idx", idx_bytes({2}, {1, 2}));
+    std::string message = data_error([&] { nn::load_idx_images(images, labels); });
+    EXPECT_TRUE(contains(message, labels + ": holds 2 labels but")) << message;
+}
+
+TEST_F(IdxFiles, LabelsOutOfRangeAreRejected) {
+    std::string images = write_plain("i.idx", idx_bytes({2, 1, 1}, counting(2)));
+    std::string labels = write_plain("l.idx", idx_bytes({2}, {3, 10}));
+    std::string message = data_error([&] { nn::load_idx_images(images, labels); });
+    EXPECT_TRUE(contains(message, labels + ": label 10 at index 1 is out of range")) << message;
+}
+
+TEST_F(IdxFiles, ImagesMustHaveThreeDimensions) {
+    std::string images = write_plain("i.idx", idx_bytes({2, 4}, counting(8)));
+    std::string labels = write_plain("l.idx", idx_bytes({2}, {1, 2}));
+    std::string message = data_error([&] { nn::load_idx_images(images, labels); });
+    EXPECT_TRUE(contains(message, images + ": expected 3 dimensions")) << message;
+}
+
+TEST_F(IdxFiles, ImageSetFindsPlainFilesWhenNoGzippedOnesExist) {
+    write_plain("t10k-images-idx3-ubyte", idx_bytes({1, 2, 2}, counting(4)));
+    write_plain("t10k-labels-idx1-ubyte", idx_bytes({1}, {7}));
+    nn::ImageSet set = nn::load_image_set(dir_.string(), nn::Split::Test);
+    EXPECT_EQ(set.labels, (std::vector<int>{7}));
+    std::string message = data_error([&] { nn::load_image_set(dir_.string(), nn::Split::Train); });
+    EXPECT_TRUE(contains(message, "train-images-idx3-ubyte.gz: no such file")) << message;
+}
+
+TEST_F(IdxFiles, MissingDataFolderSaysHowToGetTheData) {
+    std::string missing = (dir_ / "no-such-folder").string();
+    std::string message = data_error([&] { nn::load_image_set(missing, nn::Split::Train); });
+    EXPECT_TRUE(contains(message, missing + ": no such data folder")) << message;
+    EXPECT_TRUE(contains(message, "--data DIR")) << message;
+}
+
+TEST(FashionMnist, TestSplitHasTenThousandImagesOfTwentyEightSquare) {
+    if (!fs::is_directory(nn::kFashionMnistDir)) GTEST_SKIP() << "dataset-fashion-mnist not installed";
+    nn::ImageSet set = nn::load_image_set(nn::kFashionMnistDir, nn::Split::Test);
+    EXPECT_EQ(set.size(), 10000u);
+    EXPECT_EQ(set.rows, 28u);
+    EXPECT_EQ(set.cols, 28u);
+    EXPECT_EQ(set.images.shape_string(), "[10000, 784]");
+    for (int label : set.labels) ASSERT_TRUE(label >= 0 && label < 10);
+    float lowest = 1, highest = 0;
+    for (float x : set.images.span()) lowest = std::min(lowest, x), highest = std::max(highest, x);
+    EXPECT_EQ(lowest, 0.0f);
+    EXPECT_EQ(highest, 1.0f);
+}
+
+TEST(FashionMnist, ClassNamesAreTheTenClothingKinds) {
+    const auto& names = nn::fashion_mnist_class_names();
+    EXPECT_EQ(names[0], "T-shirt/top");
+    EXPECT_EQ(names[9], "Ankle boot");
+}
+
+}  // namespace

@@ -1,0 +1,227 @@
+#include "common/plot.hpp"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempDir {
+    std::string path;
+    TempDir() {
+        std::string pattern = ::testing::TempDir() + "nn-plot-XXXXXX";
+        path = mkdtemp(pattern.data());
+    }
+    ~TempDir() { fs::remove_all(path); }
+    std::string operator/(const std::string& name) const { return path + "/" + name; }
+};
+
+// The data blocks of a script in order: "$d1 << EOD" ... "EOD", as their row counts.
+std::vector<size_t> block_rows(const std::string& script) {
+    std::vector<size_t> rows;
+    std::istringstream in(script);
+    bool inside = false;
+    for (std::string line; std::getline(in, line);) {
+        if (!inside && line.find(" << EOD") != std::string::npos) {
+            inside = true;
+            rows.push_back(0);
+        } else if (inside && line == "EOD") {
+            inside = false;
+        } else if (inside) {
+            ++rows.back();
+        }
+    }
+    return rows;
+}
+
+std::string head(const std::string& path, size_t bytes) {
+    std::ifstream in(path, std::ios::binary);
+    std::string text(bytes, '\0');
+    in.read(text.data(), bytes);
+    text.resize(in.gcount());
+    return text;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+nn::Series line(std::string title, size_t n) {
+    nn::Series s;
+    s.title = std::move(title);
+    for (size_t i = 0; i < n; ++i) {
+        s.x.push_back(double(i + 1));
+        s.y.push_back(1.0 / double(i + 1));
+    }
+    return s;
+}
+
+nn::Figure curves() {
+    nn::Axes axes;
+    axes.title = "Loss curve";
+    axes.xlabel = "epoch";
+    axes.ylabel = "loss";
+    axes.logy = true;
+    return nn::Figure(axes).add(line("train", 5)).add(line("test", 3));
+}
+
+}  // namespace
+
+TEST(FigureScript, HasTitleAxisLabelsAndTheLogscaleAsked) {
+    std::string script = curves().script();
+    EXPECT_TRUE(contains(script, "set title \"Loss curve\"")) << script;
+    EXPECT_TRUE(contains(script, "set xlabel \"epoch\"")) << script;
+    EXPECT_TRUE(contains(script, "set ylabel \"loss\"")) << script;
+    EXPECT_TRUE(contains(script, "set logscale y")) << script;
+    EXPECT_FALSE(contains(script, "set logscale x")) << script;
+}
+
+TEST(FigureScript, OneDataBlockPerLayerWithOneRowPerPoint) {
+    std::string script = curves().script();
+    EXPECT_EQ(block_rows(script), (std::vector<size_t>{5, 3}));
+    EXPECT_TRUE(contains(script, "title \"train\"")) << script;
+    EXPECT_TRUE(contains(script, "title \"test\"")) << script;
+}
+
+TEST(FigureScript, QuotesInTextAreEscaped) {
+    nn::Axes axes;
+    axes.title = "he said \"hi";
+    std::string script = nn::Figure(axes).script();
+    EXPECT_TRUE(contains(script, "set title \"he said \\\"hi\"")) << script;
+}
+
+TEST(FigureScript, PointsGetOneBlockAndOneLegendEntryPerClass) {
+    nn::Tensor X({5, 2});
+    for (size_t i = 0; i < 5; ++i) X(i, 0) = float(i), X(i, 1) = float(i * i);
+    std::vector<int> labels = {0, 1, 1, 0, 1};
+    std::string script = nn::Figure().add_points(X, labels, {"no", "yes"}).script();
+    EXPECT_EQ(block_rows(script), (std::vector<size_t>{2, 3}));
+    EXPECT_TRUE(contains(script, "title \"no\"")) << script;
+    EXPECT_TRUE(contains(script, "title \"yes\"")) << script;
+}
+
+TEST(FigureScript, HeatmapBlockHasOneRowPerGridRow) {
+    nn::Grid grid;
+    grid.nx = 4;
+    grid.ny = 3;
+    grid.values.assign(12, 0.5f);
+    std::string script = nn::Figure().add_heatmap(grid, nn::Palette::TwoClass).script();
+    EXPECT_EQ(block_rows(script), (std::vector<size_t>{3}));
+    EXPECT_TRUE(contains(script, "with image")) << script;
+}
+
+TEST(FigureScript, MatrixHasOneRowPerCellAndItsLabels) {
+    nn::Tensor M({2, 3});
+    for (size_t i = 0; i < 6; ++i) M[i] = float(i);
+    std::string script = nn::Figure().add_matrix(M, {"cat", "dog"}, {"a", "b", "c"}).script();
+    EXPECT_EQ(block_rows(script), (std::vector<size_t>{6}));
+    EXPECT_TRUE(contains(script, "\"dog\" 1")) << script;
+    EXPECT_TRUE(contains(script, "\"c\" 2")) << script;
+    EXPECT_TRUE(contains(script, "'%.0f'")) << "integer cells print without decimals\n" << script;
+}
+
+TEST(FigureScript, ReferenceLinesAreNamedDashedLayers) {
+    std::string script = curves().add_hline(0.5, "bound").add_vline(2, "switch").script();
+    EXPECT_EQ(block_rows(script), (std::vector<size_t>{5, 3, 2, 2}));
+    EXPECT_TRUE(contains(script, "title \"bound\"")) << script;
+    EXPECT_TRUE(contains(script, "title \"switch\"")) << script;
+    EXPECT_TRUE(contains(script, "dt 2")) << script;
+}
+
+TEST(FigureScript, EmptyFigureStillHasAPlotCommand) {
+    std::string script = nn::Figure().script();
+    EXPECT_TRUE(contains(script, "\nplot ")) << script;
+    EXPECT_TRUE(block_rows(script).empty());
+}
+
+TEST(FigureScript, RejectsMismatchedData) {
+    nn::Series s;
+    s.x = {1, 2};
+    s.y = {1};
+    EXPECT_THROW(nn::Figure().add(s), std::invalid_argument);
+    nn::Grid grid;
+    grid.nx = 2;
+    grid.ny = 2;
+    grid.values = {1, 2, 3};
+    EXPECT_THROW(nn::Figure().add_heatmap(grid, nn::Palette::Heat), std::invalid_argument);
+}
+
+TEST(SavePng, WritesAPngAndNoTemporary) {
+    TempDir dir;
+    nn::save_png(curves().add_hline(0.5, "half").add_vline(2, "two"), dir / "a.png", {320, 240});
+    EXPECT_EQ(head(dir / "a.png", 4), "\x89PNG");
+    EXPECT_FALSE(fs::exists(dir / "a.png.tmp"));
+}
+
+TEST(SavePng, PanelsAndImageGridsArePngs) {
+    TempDir dir;
+    nn::save_png({curves(), curves(), nn::Figure()}, 2, dir / "panels.png", {400, 300});
+    EXPECT_EQ(head(dir / "panels.png", 4), "\x89PNG");
+
+    std::vector<nn::Image> images;
+    for (int k = 0; k < 3; ++k) {
+        nn::Image image;
+        image.rows = 2, image.cols = 3, image.title = "w" + std::to_string(k);
+        image.pixels = {-1, 0, 1, 0.5f, -0.5f, 0};
+        images.push_back(image);
+    }
+    nn::save_image_grid(images, 2, dir / "grid.png", nn::Palette::Diverging, "weights", {300, 200});
+    EXPECT_EQ(head(dir / "grid.png", 4), "\x89PNG");
+}
+
+TEST(SaveImageGrid, RejectsAnImageWhosePixelsDoNotMatchItsSize) {
+    TempDir dir;
+    nn::Image image;
+    image.rows = 2, image.cols = 2, image.pixels = {1, 2, 3};
+    EXPECT_THROW(nn::save_image_grid({image}, 1, dir / "g.png"), std::invalid_argument);
+    EXPECT_TRUE(fs::is_empty(dir.path));
+}
+
+TEST(SavePng, TitleWithAnUnbalancedQuoteStillRenders) {
+    TempDir dir;
+    nn::Axes axes;
+    axes.title = "it's \"odd";
+    nn::save_png(nn::Figure(axes).add(line("a'b", 3)), dir / "q.png", {200, 150});
+    EXPECT_EQ(head(dir / "q.png", 4), "\x89PNG");
+}
+
+TEST(SaveGif, WritesAnAnimatedGif) {
+    TempDir dir;
+    nn::save_gif({curves(), curves(), curves()}, dir / "a.gif", {200, 150}, 10);
+    EXPECT_EQ(head(dir / "a.gif", 6), "GIF89a");
+    EXPECT_FALSE(fs::exists(dir / "a.gif.tmp"));
+}
+
+TEST(SavePng, FailingGnuplotScriptThrowsAndLeavesNoFile) {
+    TempDir dir;
+    nn::Series bad = line("bad", 3);
+    bad.style = "no_such_style";  // gnuplot rejects the plot command
+    nn::Figure figure;
+    figure.add(bad);
+    try {
+        nn::save_png(figure, dir / "bad.png", {200, 150});
+        FAIL() << "expected std::runtime_error";
+    } catch (const std::runtime_error& e) {
+        EXPECT_TRUE(contains(e.what(), dir / "bad.png")) << e.what();
+    }
+    EXPECT_TRUE(fs::is_empty(dir.path)) << "left a file behind";
+}
+
+TEST(SavePng, MissingFolderThrowsAndLeavesNoFile) {
+    TempDir dir;
+    EXPECT_THROW(nn::save_png(curves(), dir / "missing/a.png", {200, 150}), std::runtime_error);
+    EXPECT_TRUE(fs::is_empty(dir.path));
+}
+
+TEST(SaveGif, FailingFrameThrowsAndLeavesNoFile) {
+    TempDir dir;
+    nn::Series bad = line("bad", 3);
+    bad.style = "no_such_style";
+    EXPECT_THROW(nn::save_gif({curves(), nn::Figure().add(bad)}, dir / "a.gif", {200, 150}), std::runtime_error);
+    EXPECT_TRUE(fs::is_empty(dir.path));
+}
