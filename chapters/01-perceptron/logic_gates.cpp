@@ -1,0 +1,212 @@
+// Chapter 1, program 2: Rosenblatt's rule on the logic gates AND, OR, NAND and
+// XOR. The first three are linearly separable and are learned in a few epochs;
+// XOR is not, and the perceptron keeps making mistakes forever.
+//
+//   build/release/bin/01-perceptron/logic_gates [--epochs 20] [--eta 1] [--trace FILE]
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "01-perceptron/perceptron.hpp"
+#include "common/cli.hpp"
+#include "common/metrics.hpp"
+#include "common/plot.hpp"
+#include "common/trace.hpp"
+
+namespace {
+
+using perceptron::Perceptron;
+
+struct Gate {
+    std::string name;
+    std::array<int, 4> targets;  // for the inputs 00, 01, 10, 11
+};
+
+const std::array<Gate, 4> kGates{{
+    {"AND", {0, 0, 0, 1}},
+    {"OR", {0, 1, 1, 1}},
+    {"NAND", {1, 1, 1, 0}},
+    {"XOR", {0, 1, 1, 0}},
+}};
+
+// The four inputs {0, 1}^2, one per row: X [4, 2].
+nn::Tensor gate_inputs() {
+    nn::Tensor X({4, 2});
+    for (size_t i = 0; i < 4; ++i) {
+        X(i, 0) = float(i / 2);
+        X(i, 1) = float(i % 2);
+    }
+    return X;
+}
+
+struct GateRun {
+    Perceptron p{{0.0f, 0.0f}, 0.0f};
+    std::vector<int> mistakes;  // per epoch
+    // The first epoch without a mistake (1-based), if any.
+    std::optional<int> converged_at() const {
+        auto it = std::find(mistakes.begin(), mistakes.end(), 0);
+        if (it == mistakes.end()) return std::nullopt;
+        return int(it - mistakes.begin()) + 1;
+    }
+};
+
+// What the learner's code produces for one gate after an epoch: the weights,
+// and z and o on the four inputs.
+void trace_gate(nn::Trace& trace, int epoch, const Gate& gate, const GateRun& run,
+                const nn::Tensor& X) {
+    if (!trace.wants(epoch)) return;
+    std::vector<float> z, o;
+    for (size_t i = 0; i < 4; ++i) {
+        z.push_back(perceptron::weighted_sum(run.p, X.row(i)));
+        o.push_back(float(perceptron::predict(run.p, X.row(i))));
+    }
+    trace.record(epoch, gate.name + ".w", run.p.w);
+    trace.record(epoch, gate.name + ".b", run.p.b);
+    trace.record(epoch, gate.name + ".mistakes", float(run.mistakes.back()));
+    trace.record(epoch, gate.name + ".z", z);
+    trace.record(epoch, gate.name + ".o", o);
+}
+
+// The segment of the line w . x + b = 0 inside [lo, hi]^2, if it crosses it.
+std::optional<nn::Series> boundary_line(const Perceptron& p, double lo, double hi) {
+    double w1 = p.w[0], w2 = p.w[1], b = p.b;
+    std::vector<std::pair<double, double>> hits;
+    for (double e : {lo, hi}) {
+        if (w2 != 0)
+            if (double y = -(w1 * e + b) / w2; y >= lo && y <= hi) hits.push_back({e, y});
+        if (w1 != 0)
+            if (double x = -(w2 * e + b) / w1; x >= lo && x <= hi) hits.push_back({x, e});
+    }
+    if (hits.size() < 2) return std::nullopt;
+    auto [first, last] = std::minmax_element(hits.begin(), hits.end());
+    return nn::Series{"w . x + b = 0", {first->first, last->first}, {first->second, last->second},
+                      "lines lw 3 lc rgb 'black'"};
+}
+
+// One panel: the output o over the square as a field, the four points colored
+// by their target, and the learned line.
+nn::Figure gate_panel(const Gate& gate, const GateRun& run, const nn::Tensor& X) {
+    const double lo = -0.5, hi = 1.5;
+    nn::Axes axes;
+    char weights[80];
+    std::snprintf(weights, sizeof weights, ": w = (%g, %g), b = %g", run.p.w[0], run.p.w[1], run.p.b);
+    axes.title = gate.name + (run.converged_at() ? " (learned)" : " (not learned)") + weights;
+    axes.xlabel = "x1";
+    axes.ylabel = "x2";
+    axes.xrange = {lo, hi};
+    axes.yrange = {lo, hi};
+    axes.square = true;
+    axes.key = false;  // four panels: the caption says what the colors are
+    nn::Figure figure(axes);
+    nn::Grid field{lo, hi, lo, hi, 101, 101, {}};
+    // field.values [ny, nx]
+    for (size_t iy = 0; iy < field.ny; ++iy)
+        for (size_t ix = 0; ix < field.nx; ++ix) {
+            float x[2] = {float(lo + (hi - lo) * double(ix) / 100.0),
+                          float(lo + (hi - lo) * double(iy) / 100.0)};
+            field.values.push_back(float(perceptron::predict(run.p, x)));
+        }
+    // Kept pale (range wider than 0..1) so that the points stand out.
+    figure.add_heatmap(std::move(field), nn::Palette::TwoClass, std::pair{-1.5, 2.5});
+    if (auto line = boundary_line(run.p, lo, hi)) figure.add(std::move(*line));
+    // Big discs, blue for target 0 and orange for target 1: four points only.
+    for (int target : {0, 1}) {
+        nn::Series points{"target " + std::to_string(target), {}, {},
+                          std::string("points pt 7 ps 3.5 lc rgb '") +
+                              (target == 0 ? "#4E79A7" : "#F28E2B") + "'"};
+        for (size_t i = 0; i < 4; ++i)
+            if (gate.targets[i] == target) {
+                points.x.push_back(X(i, 0));
+                points.y.push_back(X(i, 1));
+            }
+        figure.add(std::move(points));
+    }
+    return figure;
+}
+
+void print_truth_table(const Gate& gate, const GateRun& run, const nn::Tensor& X) {
+    std::printf("%s: w = (%g, %g), b = %g\n", gate.name.c_str(), run.p.w[0], run.p.w[1], run.p.b);
+    std::printf("  x1 x2 | target  o\n");
+    for (size_t i = 0; i < 4; ++i)
+        std::printf("   %d  %d |   %d     %d%s\n", int(X(i, 0)), int(X(i, 1)), gate.targets[i],
+                    perceptron::predict(run.p, X.row(i)),
+                    perceptron::predict(run.p, X.row(i)) == gate.targets[i] ? "" : "  <- wrong");
+}
+
+std::string epochs_text(const GateRun& run) {
+    auto at = run.converged_at();
+    return at ? std::to_string(*at) : "never";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    return nn::run_program(argc, argv, [&] {
+        nn::Cli cli("logic_gates", "Rosenblatt's rule on AND, OR, NAND and XOR", "out/01-perceptron");
+        cli.add_epochs(20);
+        float eta = 1.0f;
+        cli.options().add_options()("eta", nn::po::value(&eta)->default_value(eta),
+                                    "learning rate eta in w <- w + eta (t - o) x");
+        nn::CommonOptions opt = cli.parse(argc, argv);
+        nn::require_positive("--eta", eta);
+        nn::Outputs out(opt, "logic_gates");
+        nn::Trace trace = opt.trace.empty() ? nn::Trace() : nn::Trace(opt.trace);
+
+        nn::Tensor X = gate_inputs();
+        // The classic presentation order 00, 01, 10, 11, the same every epoch:
+        // with four examples there is nothing to gain from shuffling.
+        const std::vector<size_t> order{0, 1, 2, 3};
+        std::array<GateRun, 4> runs;
+        nn::MetricsLog log({"epoch", "and", "or", "nand", "xor"});
+        for (int epoch = 0; epoch < opt.epochs; ++epoch) {
+            std::vector<double> row{double(epoch + 1)};
+            for (size_t g = 0; g < kGates.size(); ++g) {
+                runs[g].mistakes.push_back(perceptron::train_epoch(runs[g].p, X, kGates[g].targets,
+                                                                   order, eta));
+                row.push_back(runs[g].mistakes.back());
+                trace_gate(trace, epoch, kGates[g], runs[g], X);
+            }
+            log.add(row);
+        }
+        trace.close();
+        for (size_t g = 0; g < kGates.size(); ++g) print_truth_table(kGates[g], runs[g], X);
+
+        log.write_csv(out.path("gates_errors.csv"));
+        nn::Axes axes;
+        axes.title = "Mistakes per epoch (eta = " + nn::fixed(eta, 2) + ")";
+        axes.xlabel = "epoch";
+        axes.ylabel = "mistakes in the epoch (of 4)";
+        axes.yrange = {-0.2, 4.2};
+        nn::Figure errors(axes);
+        const std::array<std::string, 4> styles{"linespoints lw 3 pt 7 ps 1.6",
+                                                "linespoints lw 3 pt 5 ps 1.2",
+                                                "linespoints lw 3 pt 9 ps 1.0",
+                                                "linespoints lw 3 pt 13 ps 1.4"};
+        for (size_t g = 0; g < kGates.size(); ++g)
+            errors.add({kGates[g].name, log.column("epoch"), log.column(log.columns()[g + 1]),
+                        styles[g]});
+        nn::save_png(errors, out.path("gates_errors.png"));
+        out.figure("gates_errors.png",
+                   "AND, OR and NAND reach zero mistakes within a few epochs and stay there (AND's "
+                   "curve hides under NAND's from epoch 2); XOR never does: no line separates its points.");
+
+        std::vector<nn::Figure> panels;
+        for (size_t g = 0; g < kGates.size(); ++g) panels.push_back(gate_panel(kGates[g], runs[g], X));
+        nn::save_png(panels, 2, out.path("gates_boundaries.png"), {1000, 1000});
+        out.figure("gates_boundaries.png",
+                   "Each gate's four inputs, colored by target (blue 0, orange 1), the learned "
+                   "line w . x + b = 0 and the half-plane where o = 1 (pale orange). For XOR the "
+                   "last line still misclassifies two points.");
+
+        int xor_min = *std::min_element(runs[3].mistakes.begin(), runs[3].mistakes.end());
+        out.result({{"and_epochs", epochs_text(runs[0])},
+                    {"or_epochs", epochs_text(runs[1])},
+                    {"nand_epochs", epochs_text(runs[2])},
+                    {"xor_min_mistakes", std::to_string(xor_min)},
+                    {"xor_last_mistakes", std::to_string(runs[3].mistakes.back())}});
+    });
+}
