@@ -40,6 +40,9 @@ SOLUTION_SRC  := $(wildcard solutions/*/*.cpp)
 PROGRAM_SRC   := $(wildcard chapters/*/*.cpp)
 TEST_SRC      := $(wildcard tests/*/*_test.cpp)
 
+# Build lines are short (`  CXX file`); V=1 shows the full commands.
+Q := $(if $(filter 1,$(V)),,@)
+
 obj = $(patsubst %.cpp,$(B)/obj/%.o,$(1))
 
 LIBCOMMON    := $(B)/libcommon.a
@@ -71,36 +74,42 @@ CMP               := $(firstword $(SELECTED_EXERCISE))
 
 $(B)/obj/%.o: %.cpp
 	@mkdir -p $(@D)
-	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CXX   $<")
+	$(Q)$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
 
 $(LIBCOMMON): $(call obj,$(COMMON_SRC))
 	@mkdir -p $(@D)
-	rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(LIBTOOLS): $(call obj,$(TOOL_LIB_SRC))
 	@mkdir -p $(@D)
-	rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(B)/bin/%: $(B)/obj/chapters/%.o $(SOLUTION_OBJ) $(LIBCOMMON)
 	@mkdir -p $(@D)
-	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	@$(if $(Q),echo "  LINK  $@")
+	$(Q)$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(B)/tools/%: $(B)/obj/common/tools/%.o $(LIBTOOLS) $(LIBCOMMON)
 	@mkdir -p $(@D)
-	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	@$(if $(Q),echo "  LINK  $@")
+	$(Q)$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(ALL_TESTS): $(call obj,tests/main.cpp $(TEST_SRC)) $(SOLUTION_OBJ) $(LIBTOOLS) $(LIBCOMMON)
 	@mkdir -p $(@D)
-	$(CXX) $(LDFLAGS) $^ -lgtest $(LDLIBS) -o $@
+	@$(if $(Q),echo "  LINK  $@")
+	$(Q)$(CXX) $(LDFLAGS) $^ -lgtest $(LDLIBS) -o $@
 
 define LEARNER_RULES
 $(call learner_tests,$(1)): $(call obj,tests/main.cpp $(wildcard tests/$(1)/*_test.cpp)) $(call learner_obj,$(1)) $(LIBCOMMON)
 	@mkdir -p $$(@D)
-	$(CXX) $(LDFLAGS) $$^ -lgtest $(LDLIBS) -o $$@
+	@$(if $(Q),echo "  LINK  $$@")
+	$(Q)$(CXX) $(LDFLAGS) $$^ -lgtest $(LDLIBS) -o $$@
 
 $(B)/learner/$(1)/%: $(B)/obj/chapters/$(1)/%.o $(call learner_obj,$(1)) $(LIBCOMMON)
 	@mkdir -p $$(@D)
-	$(CXX) $(LDFLAGS) $$^ $(LDLIBS) -o $$@
+	@$(if $(Q),echo "  LINK  $$@")
+	$(Q)$(CXX) $(LDFLAGS) $$^ $(LDLIBS) -o $$@
 endef
 $(foreach c,$(EXERCISE_CHAPTERS),$(eval $(call LEARNER_RULES,$(c))))
 
@@ -108,7 +117,7 @@ $(foreach c,$(EXERCISE_CHAPTERS),$(eval $(call LEARNER_RULES,$(c))))
 
 # ------------------------------------------------------------------ commands
 
-.PHONY: help deps build test check hint compare run tour bench clean
+.PHONY: help deps build binaries test check hint compare run tour bench clean
 
 help:
 	@echo "Neural networks from scratch, in C++: the commands"
@@ -125,7 +134,7 @@ help:
 	@echo "  make deps            install missing Debian packages (apt-get, sudo when not root)"
 	@echo "  make clean           remove build/ and out/"
 	@echo
-	@echo "  Options: SANITIZE=1 (AddressSanitizer + UBSan build), -j2 (parallel build)"
+	@echo "  Options: SANITIZE=1 (AddressSanitizer + UBSan build), V=1 (show build commands)"
 
 deps:
 	@missing=""; \
@@ -147,8 +156,9 @@ deps:
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 build: | deps
-	@$(MAKE) --no-print-directory -j$(JOBS) $(PROGRAMS) $(TOOL_BINS) $(ALL_TESTS) \
-	  $(foreach c,$(EXERCISE_CHAPTERS),$(call learner_tests,$(c)))
+	@$(MAKE) --no-print-directory -j$(JOBS) binaries
+
+binaries: $(PROGRAMS) $(TOOL_BINS) $(ALL_TESTS) $(foreach c,$(EXERCISE_CHAPTERS),$(call learner_tests,$(c)))
 
 # The exercise tests must fail on the stubs (else they check nothing); then everything
 # runs against the solutions. GoogleTest's summary is the last thing printed.

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -170,6 +171,22 @@ std::string progress_bar(size_t done, size_t total, size_t width = 24) {
            std::to_string(done) + "/" + std::to_string(total);
 }
 
+// The learner's file that holds exercise id: the one with its "TODO(id)", else the
+// folder's only .cpp file, else the folder.
+std::string file_of_exercise(const std::string& folder, const std::string& id) {
+    std::error_code error;
+    std::vector<std::string> sources;
+    for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
+        if (entry.path().extension() != ".cpp") continue;
+        sources.push_back(entry.path().string());
+        std::ifstream in(entry.path());
+        std::stringstream text;
+        text << in.rdbuf();
+        if (text.str().find("TODO(" + id + ")") != std::string::npos) return sources.back();
+    }
+    return sources.size() == 1 ? sources.front() : folder;
+}
+
 int report_check(const std::vector<TestOutcome>& outcomes, const std::string& hints_path) {
     std::vector<Exercise> exercises = group_by_exercise(outcomes, read_titles(hints_path));
     std::string folder = hints_path.substr(0, hints_path.rfind('/') + 1);
@@ -189,8 +206,9 @@ int report_check(const std::vector<TestOutcome>& outcomes, const std::string& hi
     }
     std::printf("  progress %s exercises done\n", progress_bar(done, exercises.size()).c_str());
     if (next)
-        std::printf("  next: %s %s: edit %s, then `make check`; stuck? `make hint EX=%s`\n",
-                    next->id.c_str(), next->title.c_str(), folder.c_str(), next->id.c_str());
+        std::printf("  next: %s %s\n        edit %s, then `make check CH=%s`; stuck? `make hint EX=%s`\n",
+                    next->id.c_str(), next->title.c_str(), file_of_exercise(folder, next->id).c_str(),
+                    next->id.substr(0, next->id.find('.')).c_str(), next->id.c_str());
     else if (!exercises.empty())
         std::printf("  all done. Compare your runs with the solution's: `make compare CH=%s`\n",
                     exercises.front().id.substr(0, exercises.front().id.find('.')).c_str());
