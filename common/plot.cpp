@@ -1,12 +1,5 @@
 #include "common/plot.hpp"
 
-#include <fcntl.h>
-#include <pthread.h>
-#include <signal.h>
-#include <stdlib.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -16,13 +9,17 @@
 #include <sstream>
 #include <stdexcept>
 
-#include <gnuplot-iostream.h>
+#include "common/gnuplot.hpp"
 
 namespace nn {
 
 namespace fs = std::filesystem;
 
 namespace {
+
+using gnuplot::quote;
+using gnuplot::quote_path;
+using gnuplot::render;
 
 // Tableau 10: distinct, readable on white, kind to colour-blind readers.
 // Class 0 is blue and class 1 orange, as in the TwoClass palette.
@@ -32,25 +29,6 @@ const char* const kColors[10] = {"#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#5
 const char* const kFont = "DejaVu Sans";
 const char* const kReference = " dt 2 lw 1.5 lc rgb '#555555'";  // style of reference lines
 
-// A gnuplot double-quoted string: only backslash, quote and newline need escaping.
-std::string quote(const std::string& text) {
-    std::string out = "\"";
-    for (char c : text) {
-        if (c == '\\' || c == '"') out += '\\';
-        if (c == '\n') { out += "\\n"; continue; }
-        out += c;
-    }
-    return out + "\"";
-}
-
-// Single-quoted: for gnuplot file names ('' escapes a quote) and for sh ('\'' does).
-std::string single_quote(const std::string& text, const std::string& escaped_quote) {
-    std::string out = "'";
-    for (char c : text) out += c == '\'' ? escaped_quote : std::string(1, c);
-    return out + "'";
-}
-std::string quote_path(const std::string& path) { return single_quote(path, "''"); }
-std::string quote_shell(const std::string& text) { return single_quote(text, "'\\''"); }
 
 std::string num(double value) {
     if (!std::isfinite(value)) return "NaN";
@@ -125,61 +103,6 @@ bool dark_cell(double value, std::pair<double, double> r, Palette palette) {
 }
 
 // While writing to gnuplot: if it dies, write() must fail with EPIPE, not kill us.
-struct SigpipeBlocked {
-    sigset_t pipe, old;
-    SigpipeBlocked() { sigemptyset(&pipe), sigaddset(&pipe, SIGPIPE), pthread_sigmask(SIG_BLOCK, &pipe, &old); }
-    ~SigpipeBlocked() {
-        timespec zero{0, 0};
-        while (sigtimedwait(&pipe, nullptr, &zero) > 0) {}  // drop the one we caused, if any
-        pthread_sigmask(SIG_SETMASK, &old, nullptr);
-    }
-};
-
-// gnuplot's complaint for the exception: its "line 12: <problem>" (whose number means
-// nothing to a reader) or the shell's "gnuplot: not found", spaces collapsed.
-std::string gnuplot_complaint(const std::string& log) {
-    std::istringstream in(log);
-    for (std::string line; std::getline(in, line);) {
-        std::string text;
-        for (char c : line)
-            if (!(c == ' ' && (text.empty() || text.back() == ' '))) text += c;
-        if (text.rfind("line ", 0) == 0 && text.find(':') != std::string::npos) return text.substr(text.find(':') + 2);
-        if (text.find("not found") != std::string::npos) return text;
-    }
-    size_t status = log.rfind("exit ");
-    return status == std::string::npos ? "no message" : "gnuplot " + log.substr(status, log.find('\n', status) - status);
-}
-
-// Runs gnuplot on terminal + body, writing "<path>.tmp"; renames it to path on success.
-void render(const std::string& terminal, const std::string& body, const std::string& path) {
-    const std::string tmp = path + ".tmp";
-    fs::path folder = fs::path(path).parent_path();
-    if (!folder.empty() && !fs::is_directory(folder))
-        throw std::runtime_error("cannot write " + path + ": no folder " + folder.string());
-    std::string log = (fs::temp_directory_path() / "nn-gnuplot-XXXXXX").string();
-    int fd = mkstemp(log.data());
-    if (fd < 0) throw std::runtime_error("cannot create a temporary file for gnuplot's messages");
-    ::close(fd);
-
-    {
-        SigpipeBlocked guard;
-        // gnuplot's stdout is discarded: when `set output` fails it draws there instead.
-        Gnuplot gp("gnuplot >/dev/null 2>" + quote_shell(log) + "; echo \"exit $?\" >>" + quote_shell(log));
-        gp << terminal << "\nset output " << quote_path(tmp) << "\n" << body << "unset output\nexit\n";
-    }  // the destructor waits for gnuplot to finish
-
-    std::ifstream in(log);
-    std::string messages((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    fs::remove(log);
-    std::error_code ec;
-    bool exited_cleanly = messages.size() >= 7 && messages.compare(messages.size() - 7, 7, "exit 0\n") == 0;
-    bool ok = exited_cleanly && fs::file_size(tmp, ec) > 0 && !ec;
-    if (ok) fs::rename(tmp, path, ec);
-    if (!ok || ec) {
-        fs::remove(tmp, ec);
-        throw std::runtime_error("gnuplot could not draw " + path + ": " + gnuplot_complaint(messages));
-    }
-}
 
 std::string png_terminal(Size size) {
     return "set terminal pngcairo size " + std::to_string(size.width) + "," + std::to_string(size.height) +
@@ -471,29 +394,5 @@ void save_image_grid(const std::vector<Image>& images, int columns, const std::s
     render(png_terminal(size), s.str() + plot + "\n", path);
 }
 
-void show_png(const std::string& path) {
-    const char* display = std::getenv("DISPLAY");
-    if (!display || !*display) {
-        static bool said = false;
-        if (!said) std::cerr << "--show: no display here; the figure is at " << path << std::endl;
-        said = true;
-        return;
-    }
-    std::string script = "set size ratio -1; unset border; unset tics; unset key; set title " + quote(path) +
-                         " noenhanced; plot " + quote_path(path) + " binary filetype=png with rgbimage";
-    // Fork twice so the window outlives nothing of ours and leaves no zombie.
-    pid_t child = fork();
-    if (child < 0) return;
-    if (child == 0) {
-        setsid();
-        if (fork() == 0) {
-            int null = open("/dev/null", O_RDWR);
-            dup2(null, 0), dup2(null, 1), dup2(null, 2);
-            execlp("gnuplot", "gnuplot", "-persist", "-e", script.c_str(), static_cast<char*>(nullptr));
-        }
-        _exit(0);
-    }
-    waitpid(child, nullptr, 0);
-}
 
 }  // namespace nn
