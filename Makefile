@@ -156,7 +156,7 @@ deps:
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 build: | deps
-	@$(MAKE) --no-print-directory -j$(JOBS) binaries
+	@$(MAKE) --no-print-directory -s -j$(JOBS) binaries
 
 binaries: $(PROGRAMS) $(TOOL_BINS) $(ALL_TESTS) $(foreach c,$(EXERCISE_CHAPTERS),$(call learner_tests,$(c)))
 

@@ -247,6 +247,8 @@ int run_program(int argc, char** argv, const std::function<void()>& body) {
         return fail(e.what(), 2);
     } catch (const DataError& e) {
         return fail(e.what(), 2);
+    } catch (const Diverged& e) {
+        return fail(e.what(), 2);
     } catch (const NotImplemented& e) {
         return fail(std::string(e.what()) + "; run `make check` to see your progress", 1);
     } catch (const std::exception& e) {

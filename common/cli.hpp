@@ -97,7 +97,7 @@ private:
 
 std::string fixed(double value, int decimals);  // "0.8921" for a result value
 
-// Runs body. UsageError and DataError print "<program>: error: <message>" on one
+// Runs body. UsageError, DataError and Diverged print "<program>: error: <message>" on one
 // line on stderr and return 2; NotImplemented prints what to do and returns 1;
 // HelpRequested returns 0; any other exception prints one line and returns 1.
 int run_program(int argc, char** argv, const std::function<void()>& body);

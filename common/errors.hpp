@@ -15,6 +15,18 @@ struct DataError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// A training run whose loss became NaN or infinite: the learning rate was too large
+// for this problem. Exit status 2, like any other bad value of an option.
+struct Diverged : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// Throws Diverged when loss is NaN or infinite, with a message naming where and what
+// to do: "training diverged at epoch 3, step 120: the loss is inf with learning rate 5;
+// try --eta 2.5 or smaller". option is the flag that sets the learning rate.
+void check_not_diverged(double loss, int epoch, long step, double eta,
+                        const std::string& option = "--eta");
+
 // Thrown by the bodies in exercises/ until the learner writes them.
 // what() reads: "exercise 1.2 is not implemented yet (see its TODO; make hint EX=1.2)".
 struct NotImplemented : std::logic_error {

@@ -331,6 +331,22 @@ std::string Figure::script() const {
     return s.str();
 }
 
+std::optional<Series> line_in_square(double w1, double w2, double b, double lo, double hi,
+                                     std::string title, std::string style) {
+    // Where the line crosses the edges x = lo, x = hi, y = lo, y = hi (a corner may be
+    // found twice); the first and last of these in (x, y) order are the segment's ends.
+    std::vector<std::pair<double, double>> hits;
+    for (double e : {lo, hi}) {
+        if (w2 != 0)
+            if (double y = -(w1 * e + b) / w2; y >= lo && y <= hi) hits.push_back({e, y});
+        if (w1 != 0)
+            if (double x = -(w2 * e + b) / w1; x >= lo && x <= hi) hits.push_back({x, e});
+    }
+    if (hits.size() < 2) return std::nullopt;
+    auto [first, last] = std::minmax_element(hits.begin(), hits.end());
+    return Series{std::move(title), {first->first, last->first}, {first->second, last->second}, std::move(style)};
+}
+
 void save_png(const Figure& figure, const std::string& path, Size size) {
     render(png_terminal(size), figure.script(), path);
 }

@@ -32,6 +32,12 @@ struct Series {
     std::string style = "lines lw 2";
 };
 
+// The part of the line w1 x + w2 y + b = 0 inside the square [lo, hi]^2, as a two-point
+// Series from its left end (lower one if vertical) to its right end: a decision
+// boundary. nullopt when the line misses the square, or w1 = w2 = 0 (no line at all).
+std::optional<Series> line_in_square(double w1, double w2, double b, double lo, double hi,
+                                     std::string title, std::string style);
+
 // A scalar field sampled on a regular grid, drawn as a heatmap:
 // values[iy * nx + ix] at x = x0 + ix * (x1 - x0) / (nx - 1), likewise y.
 struct Grid {

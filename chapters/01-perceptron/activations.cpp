@@ -2,7 +2,6 @@
 // inputs computes over the plane. No training.
 //
 //   build/release/bin/01-perceptron/activations [--w1 2 --w2 1 --b -1] [--out DIR]
-#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -20,27 +19,10 @@ namespace {
 
 using perceptron::Perceptron;
 
-struct Box {
-    double x0, x1, y0, y1;
+// The square [lo, hi]^2 of the plane that the field panels show.
+struct Square {
+    double lo, hi;
 };
-
-// The segment of the line w . x + b = 0 inside the box, or nothing when the line
-// misses the box (or w = 0, when there is no line at all).
-std::optional<nn::Series> boundary_line(const Perceptron& p, const Box& box, std::string title) {
-    double w1 = p.w[0], w2 = p.w[1], b = p.b;
-    std::vector<std::pair<double, double>> hits;
-    // Where the line crosses the four edges of the box.
-    if (w2 != 0)
-        for (double x : {box.x0, box.x1})
-            if (double y = -(w1 * x + b) / w2; y >= box.y0 && y <= box.y1) hits.push_back({x, y});
-    if (w1 != 0)
-        for (double y : {box.y0, box.y1})
-            if (double x = -(w2 * y + b) / w1; x >= box.x0 && x <= box.x1) hits.push_back({x, y});
-    if (hits.size() < 2) return std::nullopt;
-    auto [lo, hi] = std::minmax_element(hits.begin(), hits.end());
-    return nn::Series{std::move(title), {lo->first, hi->first}, {lo->second, hi->second},
-                      "lines lw 3 lc rgb 'black'"};
-}
 
 nn::Figure activations_figure() {
     nn::Axes axes;
@@ -81,29 +63,31 @@ std::string linear_form(const Perceptron& p) {
     return text;
 }
 
-// One panel: activation(w . x + b) over the box, with the line w . x + b = 0 and
+// One panel: activation(w . x + b) over the square, with the line w . x + b = 0 and
 // the vector w drawn from the point of the line closest to the origin.
-nn::Figure field_panel(const Perceptron& p, const Box& box, const std::string& name,
+nn::Figure field_panel(const Perceptron& p, const Square& box, const std::string& name,
                        const std::function<float(float)>& activation) {
     nn::Axes axes;
     axes.title = name + "(z),  z = " + linear_form(p);
     axes.xlabel = "x1";
     axes.ylabel = "x2";
-    axes.xrange = {box.x0, box.x1};
-    axes.yrange = {box.y0, box.y1};
+    axes.xrange = {box.lo, box.hi};
+    axes.yrange = {box.lo, box.hi};
     axes.square = true;
     axes.key = false;  // two panels side by side: the caption says what the lines are
     nn::Figure figure(axes);
-    nn::Grid grid{box.x0, box.x1, box.y0, box.y1, 161, 161, {}};
-    // grid.values [ny, nx], row iy at x_2 = y0 + iy * step
+    nn::Grid grid{box.lo, box.hi, box.lo, box.hi, 161, 161, {}};
+    // grid.values [ny, nx], row iy at x_2 = lo + iy * step
     for (size_t iy = 0; iy < grid.ny; ++iy)
         for (size_t ix = 0; ix < grid.nx; ++ix) {
-            float x[2] = {float(box.x0 + (box.x1 - box.x0) * double(ix) / double(grid.nx - 1)),
-                          float(box.y0 + (box.y1 - box.y0) * double(iy) / double(grid.ny - 1))};
+            float x[2] = {float(box.lo + (box.hi - box.lo) * double(ix) / double(grid.nx - 1)),
+                          float(box.lo + (box.hi - box.lo) * double(iy) / double(grid.ny - 1))};
             grid.values.push_back(activation(perceptron::weighted_sum(p, x)));
         }
     figure.add_heatmap(std::move(grid), nn::Palette::TwoClass, std::pair{0.0, 1.0});
-    if (auto line = boundary_line(p, box, "w . x + b = 0")) figure.add(std::move(*line));
+    if (auto line = nn::line_in_square(p.w[0], p.w[1], p.b, box.lo, box.hi, "w . x + b = 0",
+                                       "lines lw 3 lc rgb 'black'"))
+        figure.add(std::move(*line));
     double w1 = p.w[0], w2 = p.w[1], norm2 = w1 * w1 + w2 * w2;
     if (norm2 > 0) {
         // The foot of the perpendicular from the origin: x0 = -b w / |w|^2.
@@ -137,7 +121,7 @@ int main(int argc, char** argv) {
                    "chapters: sigmoid and tanh saturate, ReLU does not for z > 0.");
 
         Perceptron p{{w1, w2}, b};
-        Box box{-2, 2, -2, 2};
+        Square box{-2, 2};
         std::vector<nn::Figure> panels{
             field_panel(p, box, "step", [](float z) { return float(perceptron::step(z)); }),
             field_panel(p, box, "sigmoid", perceptron::sigmoid)};

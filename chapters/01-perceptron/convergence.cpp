@@ -61,23 +61,6 @@ Separable make_separable(size_t n, float margin, nn::Rng& rng) {
     return data;
 }
 
-// The segment of the line w . x + b = 0 inside the square, if it crosses it.
-std::optional<nn::Series> line_in_square(std::span<const float> w, float b, std::string title,
-                                         std::string style) {
-    double w1 = w[0], w2 = w[1];
-    std::vector<std::pair<double, double>> hits;
-    for (double e : {kLo, kHi}) {
-        if (w2 != 0)
-            if (double y = -(w1 * e + b) / w2; y >= kLo && y <= kHi) hits.push_back({e, y});
-        if (w1 != 0)
-            if (double x = -(w2 * e + b) / w1; x >= kLo && x <= kHi) hits.push_back({x, e});
-    }
-    if (hits.size() < 2) return std::nullopt;
-    auto [first, last] = std::minmax_element(hits.begin(), hits.end());
-    return nn::Series{std::move(title), {first->first, last->first}, {first->second, last->second},
-                      std::move(style)};
-}
-
 // The state after one update, and the example that caused it.
 struct Snapshot {
     Perceptron p;
@@ -106,8 +89,8 @@ nn::Figure data_figure(const Separable& data, const std::string& title) {
             }
         figure.add(std::move(points));
     }
-    if (auto line = line_in_square(data.w_star, data.b_star, "a separating line w*",
-                                   "lines lw 2 dt 2 lc rgb 'gray40'"))
+    if (auto line = nn::line_in_square(data.w_star[0], data.w_star[1], data.b_star, kLo, kHi,
+                                       "a separating line w*", "lines lw 2 dt 2 lc rgb 'gray40'"))
         figure.add(std::move(*line));
     return figure;
 }
@@ -118,7 +101,8 @@ nn::Figure frame(const Separable& data, const Snapshot& s, size_t k, size_t tota
                                               std::to_string(s.epoch) + ")");
     double x1 = data.X(s.example, 0), x2 = data.X(s.example, 1);
     figure.add({"the misclassified example", {x1}, {x2}, "points pt 6 ps 4 lw 3 lc rgb 'red'"});
-    if (auto line = line_in_square(s.p.w, s.p.b, "w . x + b = 0", "lines lw 3 lc rgb 'black'"))
+    if (auto line = nn::line_in_square(s.p.w[0], s.p.w[1], s.p.b, kLo, kHi, "w . x + b = 0",
+                                       "lines lw 3 lc rgb 'black'"))
         figure.add(std::move(*line));
     return figure;
 }
@@ -293,8 +277,8 @@ int main(int argc, char** argv) {
             data, (run.converged ? "converged after " : "stopped after ") +
                       std::to_string(run.updates) + " updates, bound (R/gamma)^2 = " +
                       nn::fixed(theorem.bound, 0));
-        if (auto line = line_in_square(run.p.w, run.p.b, "learned w . x + b = 0",
-                                       "lines lw 3 lc rgb 'black'"))
+        if (auto line = nn::line_in_square(run.p.w[0], run.p.w[1], run.p.b, kLo, kHi,
+                                           "learned w . x + b = 0", "lines lw 3 lc rgb 'black'"))
             final_figure.add(std::move(*line));
         nn::save_png(final_figure, out.path("convergence_final.png"), {900, 600});
         out.figure("convergence_final.png",

@@ -71,22 +71,6 @@ void trace_gate(nn::Trace& trace, int epoch, const Gate& gate, const GateRun& ru
     trace.record(epoch, gate.name + ".o", o);
 }
 
-// The segment of the line w . x + b = 0 inside [lo, hi]^2, if it crosses it.
-std::optional<nn::Series> boundary_line(const Perceptron& p, double lo, double hi) {
-    double w1 = p.w[0], w2 = p.w[1], b = p.b;
-    std::vector<std::pair<double, double>> hits;
-    for (double e : {lo, hi}) {
-        if (w2 != 0)
-            if (double y = -(w1 * e + b) / w2; y >= lo && y <= hi) hits.push_back({e, y});
-        if (w1 != 0)
-            if (double x = -(w2 * e + b) / w1; x >= lo && x <= hi) hits.push_back({x, e});
-    }
-    if (hits.size() < 2) return std::nullopt;
-    auto [first, last] = std::minmax_element(hits.begin(), hits.end());
-    return nn::Series{"w . x + b = 0", {first->first, last->first}, {first->second, last->second},
-                      "lines lw 3 lc rgb 'black'"};
-}
-
 // One panel: the output o over the square as a field, the four points colored
 // by their target, and the learned line.
 nn::Figure gate_panel(const Gate& gate, const GateRun& run, const nn::Tensor& X) {
@@ -112,7 +96,9 @@ nn::Figure gate_panel(const Gate& gate, const GateRun& run, const nn::Tensor& X)
         }
     // Kept pale (range wider than 0..1) so that the points stand out.
     figure.add_heatmap(std::move(field), nn::Palette::TwoClass, std::pair{-1.5, 2.5});
-    if (auto line = boundary_line(run.p, lo, hi)) figure.add(std::move(*line));
+    if (auto line = nn::line_in_square(run.p.w[0], run.p.w[1], run.p.b, lo, hi, "w . x + b = 0",
+                                       "lines lw 3 lc rgb 'black'"))
+        figure.add(std::move(*line));
     // Big discs, blue for target 0 and orange for target 1: four points only.
     for (int target : {0, 1}) {
         nn::Series points{"target " + std::to_string(target), {}, {},

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/scratch_dir.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -31,23 +33,6 @@ std::optional<fs::path> program_dir() {
 #define REQUIRE_PROGRAMS(dir)                                                          \
     auto dir = program_dir();                                                          \
     if (!dir) GTEST_SKIP() << "NN_BIN_DIR is not set; `make test` sets it to the programs' folder"
-
-// A fresh folder, removed with the object.
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (fs::path(testing::TempDir()) / "nn-programs-XXXXXX").string();
-        path_ = mkdtemp(pattern.data()) ? fs::path(pattern) : fs::path();
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        if (!path_.empty()) fs::remove_all(path_, ignored);
-    }
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
 
 // For the shell: 'text', with each ' inside written as '\''.
 std::string quoted(const std::string& text) {
@@ -109,7 +94,7 @@ std::vector<std::string> outputs_in(const fs::path& folder) {
 // Expects exit status 2, one line on stderr mentioning `mention`, and no output files.
 void expect_rejected(const fs::path& dir, const std::string& program, std::vector<std::string> args,
                      const std::string& mention) {
-    TempDir tmp;
+    ScratchDir tmp;
     ASSERT_FALSE(tmp.path().empty());
     fs::path out = tmp.path() / "out";
     args.insert(args.end(), {"--out", out.string(), "--progress", "never"});
@@ -130,7 +115,7 @@ class Programs_CommandLine : public testing::TestWithParam<std::string> {};
 
 TEST_P(Programs_CommandLine, HelpExitsZeroAndListsTheSeed) {
     REQUIRE_PROGRAMS(dir);
-    TempDir tmp;
+    ScratchDir tmp;
     ProcessRun run = run_program(*dir, GetParam(), {"--help"}, tmp.path());
     EXPECT_EQ(run.status, 0) << run.err;
     EXPECT_NE(run.out.find("--seed"), std::string::npos) << run.out;
@@ -178,7 +163,7 @@ TEST(Programs_Convergence, MarginOutsideItsRangeIsRejected) {
 
 TEST(Programs_FashionData, MissingDataFolderIsOneLineNamingIt) {
     REQUIRE_PROGRAMS(dir);
-    TempDir tmp;
+    ScratchDir tmp;
     std::string missing = (tmp.path() / "no-such-folder").string();
     expect_rejected(*dir, "fashion", {"--data", missing}, "no-such-folder");
 }
@@ -201,7 +186,7 @@ void write_labels(const fs::path& file) {
 
 TEST(Programs_FashionData, TruncatedImagesFileIsOneLineNamingIt) {
     REQUIRE_PROGRAMS(dir);
-    TempDir tmp;
+    ScratchDir tmp;
     fs::path data = tmp.path() / "data";
     fs::create_directories(data);
     write_truncated_images(data / "train-images-idx3-ubyte");
@@ -211,7 +196,7 @@ TEST(Programs_FashionData, TruncatedImagesFileIsOneLineNamingIt) {
 
 TEST(Programs_FashionData, WrongMagicNumberIsOneLineNamingTheFile) {
     REQUIRE_PROGRAMS(dir);
-    TempDir tmp;
+    ScratchDir tmp;
     fs::path data = tmp.path() / "data";
     fs::create_directories(data);
     std::ofstream(data / "train-images-idx3-ubyte", std::ios::binary) << "PK\x03\x04 not an IDX file";
@@ -270,7 +255,7 @@ std::string result_line(const std::string& out) {
 
 TEST(Programs_Quick, ActivationsDrawsItsTwoFigures) {
     REQUIRE_PROGRAMS(dir);
-    TempDir tmp;
+    ScratchDir tmp;
     expect_quick_run(*dir, "activations", tmp.path() / "out", tmp.path());
     EXPECT_TRUE(fs::exists(tmp.path() / "out" / "activations.png"));
     EXPECT_TRUE(fs::exists(tmp.path() / "out" / "neuron_field.png"));
@@ -278,7 +263,7 @@ TEST(Programs_Quick, ActivationsDrawsItsTwoFigures) {
 
 TEST(Programs_Quick, LogicGatesLearnsAndOrNandButNotXor) {
     REQUIRE_PROGRAMS(dir);
-    TempDir tmp;
+    ScratchDir tmp;
     ProcessRun run = expect_quick_run(*dir, "logic_gates", tmp.path() / "out", tmp.path());
     std::string result = result_line(run.out);
     EXPECT_EQ(result.find("and_epochs=never"), std::string::npos) << result;
@@ -288,7 +273,7 @@ TEST(Programs_Quick, LogicGatesLearnsAndOrNandButNotXor) {
 
 TEST(Programs_Quick, ConvergenceStaysUnderNovikoffsBoundAndWritesItsTrace) {
     REQUIRE_PROGRAMS(dir);
-    TempDir tmp;
+    ScratchDir tmp;
     fs::path trace = tmp.path() / "convergence.trace";
     ProcessRun run = expect_quick_run(*dir, "convergence", tmp.path() / "out", tmp.path(),
                                {"--trace", trace.string()});
@@ -299,7 +284,7 @@ TEST(Programs_Quick, ConvergenceStaysUnderNovikoffsBoundAndWritesItsTrace) {
 TEST(Programs_Quick, FashionRunsAndTheSameSeedGivesTheSameCsv) {
     REQUIRE_PROGRAMS(dir);
     if (!fs::is_directory(kFashionDir)) GTEST_SKIP() << "no Fashion-MNIST in " << kFashionDir;
-    TempDir tmp;
+    ScratchDir tmp;
     fs::path first = tmp.path() / "first", second = tmp.path() / "second";
     expect_quick_run(*dir, "fashion", first, tmp.path());
     expect_quick_run(*dir, "fashion", second, tmp.path());

@@ -1,27 +1,17 @@
 #include "common/cli.hpp"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "common/idx.hpp"
+#include "tests/scratch_dir.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
-
-struct TempDir {
-    std::string path;
-    TempDir() {
-        std::string pattern = ::testing::TempDir() + "nn-cli-XXXXXX";
-        path = mkdtemp(pattern.data());
-    }
-    ~TempDir() { fs::remove_all(path); }
-    std::string operator/(const std::string& name) const { return path + "/" + name; }
-};
 
 // An argv that stays valid as long as this object lives.
 struct Argv {
@@ -56,13 +46,6 @@ std::string usage_error(std::vector<std::string> args) {
         return e.what();
     }
     return "";
-}
-
-std::string read(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
 }
 
 }  // namespace
@@ -182,7 +165,7 @@ TEST(Fixed, FormatsWithTheGivenDecimals) {
 }
 
 TEST(Outputs, CreatesTheFolderAndWritesTheManifestInTheExactFormat) {
-    TempDir dir;
+    ScratchDir dir;
     nn::CommonOptions opt;
     opt.out = dir / "out/01-perceptron";
     nn::Outputs out(opt, "logic_gates");
@@ -192,7 +175,7 @@ TEST(Outputs, CreatesTheFolderAndWritesTheManifestInTheExactFormat) {
     testing::internal::CaptureStdout();
     out.result({{"and_epochs", "3"}, {"xor_errors", "2"}});
     EXPECT_EQ(testing::internal::GetCapturedStdout(), "result: and_epochs=3 xor_errors=2\n");
-    EXPECT_EQ(read(opt.out + "/logic_gates.manifest"),
+    EXPECT_EQ(dir.read("out/01-perceptron/logic_gates.manifest"),
               "program\tlogic_gates\n"
               "figure\tgates_errors.png\tthe caption\n"
               "result\tand_epochs\t3\n"
@@ -201,19 +184,19 @@ TEST(Outputs, CreatesTheFolderAndWritesTheManifestInTheExactFormat) {
 }
 
 TEST(Outputs, TabsAndNewlinesInACaptionCannotBreakTheManifest) {
-    TempDir dir;
+    ScratchDir dir;
     nn::CommonOptions opt;
-    opt.out = dir.path;
+    opt.out = dir.path();
     nn::Outputs out(opt, "p");
     out.figure("a.png", "two\tparts\nand lines");
     testing::internal::CaptureStdout();
     out.result({});
     testing::internal::GetCapturedStdout();
-    EXPECT_EQ(read(dir / "p.manifest"), "program\tp\nfigure\ta.png\ttwo parts and lines\n");
+    EXPECT_EQ(dir.read("p.manifest"), "program\tp\nfigure\ta.png\ttwo parts and lines\n");
 }
 
 TEST(Outputs, FolderThatCannotBeCreatedIsAUsageError) {
-    TempDir dir;
+    ScratchDir dir;
     std::ofstream(dir / "file") << "x";
     nn::CommonOptions opt;
     opt.out = dir / "file/out";
@@ -232,6 +215,13 @@ int run(const std::function<void()>& body, std::string* err) {
 }
 
 }  // namespace
+
+TEST(RunProgram, DivergedTrainingIsOneLineAndStatus2) {
+    std::string err;
+    EXPECT_EQ(run([] { nn::check_not_diverged(std::nan(""), 2, 40, 8.0); }, &err), 2);
+    EXPECT_EQ(err, "logic_gates: error: training diverged at epoch 2, step 40: the loss is nan with "
+                   "learning rate 8; try --eta 4 or smaller\n");
+}
 
 TEST(RunProgram, UsageErrorIsOneLineAndStatus2) {
     std::string err;

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
 #include <string>
 
 #include "common/errors.hpp"
@@ -16,4 +18,31 @@ TEST(NotImplemented, NamesTheExerciseAndCarriesTheMarker) {
 
 TEST(NotImplemented, IsALogicErrorSoGenericHandlersCatchIt) {
     EXPECT_THROW(throw nn::NotImplemented("3.4"), std::logic_error);
+}
+
+TEST(CheckNotDiverged, AcceptsAFiniteLoss) {
+    EXPECT_NO_THROW(nn::check_not_diverged(1e30, 1, 10, 0.1));
+}
+
+TEST(CheckNotDiverged, NamesEpochStepRateAndASmallerRateForInfinity) {
+    try {
+        nn::check_not_diverged(std::numeric_limits<double>::infinity(), 3, 120, 5.0);
+        FAIL() << "an infinite loss must throw";
+    } catch (const nn::Diverged& e) {
+        std::string what = e.what();
+        EXPECT_NE(what.find("epoch 3, step 120"), std::string::npos) << what;
+        EXPECT_NE(what.find("inf with learning rate 5"), std::string::npos) << what;
+        EXPECT_NE(what.find("try --eta 2.5 or smaller"), std::string::npos) << what;
+    }
+}
+
+TEST(CheckNotDiverged, SaysNanAndUsesTheGivenOption) {
+    try {
+        nn::check_not_diverged(std::nan(""), 1, 7, 0.5, "--lr");
+        FAIL() << "a NaN loss must throw";
+    } catch (const nn::Diverged& e) {
+        std::string what = e.what();
+        EXPECT_NE(what.find("the loss is nan"), std::string::npos) << what;
+        EXPECT_NE(what.find("try --lr 0.25"), std::string::npos) << what;
+    }
 }

@@ -1,47 +1,25 @@
 #include "common/files.hpp"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 #include "common/errors.hpp"
+#include "tests/scratch_dir.hpp"
 
 namespace fs = std::filesystem;
 
-namespace {
-
-struct TempDir {
-    std::string path;
-    TempDir() {
-        std::string pattern = ::testing::TempDir() + "nn-files-XXXXXX";
-        path = mkdtemp(pattern.data());
-    }
-    ~TempDir() { fs::remove_all(path); }
-    std::string operator/(const std::string& name) const { return path + "/" + name; }
-};
-
-std::string read(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-}  // namespace
-
 TEST(WriteFileAtomically, WritesTheContentAndLeavesNoTemporary) {
-    TempDir dir;
+    ScratchDir dir;
     nn::write_file_atomically(dir / "a.txt", [](std::ostream& out) { out << "hello\n"; });
-    EXPECT_EQ(read(dir / "a.txt"), "hello\n");
+    EXPECT_EQ(dir.read("a.txt"), "hello\n");
     EXPECT_FALSE(fs::exists(dir / "a.txt.tmp"));
 }
 
 TEST(WriteFileAtomically, ThrowingWriterLeavesNeitherTheFileNorTheTemporary) {
-    TempDir dir;
+    ScratchDir dir;
     auto half_then_fail = [](std::ostream& out) {
         out << "half of it";
         throw std::runtime_error("disk on fire");
@@ -52,7 +30,7 @@ TEST(WriteFileAtomically, ThrowingWriterLeavesNeitherTheFileNorTheTemporary) {
 }
 
 TEST(WriteFileAtomically, ThrowingWriterKeepsTheOlderFileIntact) {
-    TempDir dir;
+    ScratchDir dir;
     nn::write_file_atomically(dir / "a.txt", [](std::ostream& out) { out << "complete\n"; });
     EXPECT_THROW(nn::write_file_atomically(dir / "a.txt",
                                            [](std::ostream& out) {
@@ -60,11 +38,11 @@ TEST(WriteFileAtomically, ThrowingWriterKeepsTheOlderFileIntact) {
                                                throw std::logic_error("stop");
                                            }),
                  std::logic_error);
-    EXPECT_EQ(read(dir / "a.txt"), "complete\n");
+    EXPECT_EQ(dir.read("a.txt"), "complete\n");
 }
 
 TEST(WriteFileAtomically, FolderThatDoesNotExistThrowsNamingThePath) {
-    TempDir dir;
+    ScratchDir dir;
     std::string path = dir / "missing/a.txt";
     try {
         nn::write_file_atomically(path, [](std::ostream& out) { out << "x"; });
@@ -75,7 +53,7 @@ TEST(WriteFileAtomically, FolderThatDoesNotExistThrowsNamingThePath) {
 }
 
 TEST(MakeDirectories, CreatesNestedFolders) {
-    TempDir dir;
+    ScratchDir dir;
     nn::make_directories(dir / "a/b/c");
     EXPECT_TRUE(fs::is_directory(dir / "a/b/c"));
     nn::make_directories(dir / "a/b/c");  // existing: nothing to do
@@ -83,7 +61,7 @@ TEST(MakeDirectories, CreatesNestedFolders) {
 }
 
 TEST(MakeDirectories, PathUnderARegularFileThrowsUsageErrorNamingItAndTheFix) {
-    TempDir dir;
+    ScratchDir dir;
     std::ofstream(dir / "file") << "not a folder";
     try {
         nn::make_directories(dir / "file/sub");
@@ -96,7 +74,7 @@ TEST(MakeDirectories, PathUnderARegularFileThrowsUsageErrorNamingItAndTheFix) {
 }
 
 TEST(MakeDirectories, ExistingRegularFileIsNotAFolder) {
-    TempDir dir;
+    ScratchDir dir;
     std::ofstream(dir / "file") << "not a folder";
     EXPECT_THROW(nn::make_directories(dir / "file"), nn::UsageError);
 }

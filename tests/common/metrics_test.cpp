@@ -1,27 +1,17 @@
 #include "common/metrics.hpp"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
 
 #include "common/errors.hpp"
+#include "tests/scratch_dir.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
-
-struct TempDir {
-    std::string path;
-    TempDir() {
-        std::string pattern = ::testing::TempDir() + "nn-metrics-XXXXXX";
-        path = mkdtemp(pattern.data());
-    }
-    ~TempDir() { fs::remove_all(path); }
-    std::string operator/(const std::string& name) const { return path + "/" + name; }
-};
 
 void write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
@@ -68,7 +58,7 @@ TEST(MetricsLog, ColumnReturnsOneValuePerRow) {
 }
 
 TEST(MetricsCsv, RoundTripKeepsColumnsAndValues) {
-    TempDir dir;
+    ScratchDir dir;
     nn::MetricsLog log({"epoch", "loss", "test_accuracy"}, false);
     // %.9g keeps every float exactly: each value read back rounds to the float written.
     log.add({1, double(0.693147182f), double(0.1f)});
@@ -86,7 +76,7 @@ TEST(MetricsCsv, RoundTripKeepsColumnsAndValues) {
 }
 
 TEST(MetricsCsv, WritesAHeaderThenOneLinePerRow) {
-    TempDir dir;
+    ScratchDir dir;
     nn::MetricsLog log({"epoch", "loss"}, false);
     log.add({1, 0.5});
     log.write_csv(dir / "m.csv");
@@ -100,7 +90,7 @@ TEST(MetricsCsv, WritesAHeaderThenOneLinePerRow) {
 }
 
 TEST(MetricsCsv, NonNumericValueIsADataErrorNamingFileAndLine) {
-    TempDir dir;
+    ScratchDir dir;
     write(dir / "m.csv", "epoch,loss\n1,0.5\n2,abc\n");
     std::string message = read_error(dir / "m.csv");
     EXPECT_NE(message.find(dir / "m.csv"), std::string::npos) << message;
@@ -108,14 +98,14 @@ TEST(MetricsCsv, NonNumericValueIsADataErrorNamingFileAndLine) {
 }
 
 TEST(MetricsCsv, RowWithMissingValuesIsADataErrorNamingTheLine) {
-    TempDir dir;
+    ScratchDir dir;
     write(dir / "m.csv", "epoch,loss\n1\n");
     std::string message = read_error(dir / "m.csv");
     EXPECT_NE(message.find("line 2"), std::string::npos) << message;
 }
 
 TEST(MetricsCsv, EmptyOrMissingFileIsADataError) {
-    TempDir dir;
+    ScratchDir dir;
     write(dir / "empty.csv", "");
     EXPECT_THROW(nn::read_metrics_csv(dir / "empty.csv"), nn::DataError);
     EXPECT_THROW(nn::read_metrics_csv(dir / "nothing.csv"), nn::DataError);

@@ -1,7 +1,6 @@
 #include "common/plot.hpp"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
@@ -9,19 +8,11 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "tests/scratch_dir.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
-
-struct TempDir {
-    std::string path;
-    TempDir() {
-        std::string pattern = ::testing::TempDir() + "nn-plot-XXXXXX";
-        path = mkdtemp(pattern.data());
-    }
-    ~TempDir() { fs::remove_all(path); }
-    std::string operator/(const std::string& name) const { return path + "/" + name; }
-};
 
 // The data blocks of a script in order: "$d1 << EOD" ... "EOD", as their row counts.
 std::vector<size_t> block_rows(const std::string& script) {
@@ -151,15 +142,49 @@ TEST(FigureScript, RejectsMismatchedData) {
     EXPECT_THROW(nn::Figure().add_heatmap(grid, nn::Palette::Heat), std::invalid_argument);
 }
 
+TEST(LineInSquare, LineThroughTheSquareGivesItsTwoEndsLeftToRight) {
+    // x + 2y = 0 in [-1, 1]^2 enters at the left edge and leaves at the right one.
+    auto line = nn::line_in_square(1, 2, 0, -1, 1, "boundary", "lines lw 3");
+    ASSERT_TRUE(line.has_value());
+    EXPECT_EQ(line->x, (std::vector<double>{-1, 1}));
+    EXPECT_EQ(line->y, (std::vector<double>{0.5, -0.5}));
+    EXPECT_EQ(line->title, "boundary");
+    EXPECT_EQ(line->style, "lines lw 3");
+}
+
+TEST(LineInSquare, LineThroughTheTopAndRightEdgesGivesThoseCrossings) {
+    // x + y - 6 = 0 in [0, 4]^2 crosses y = 4 at x = 2 and x = 4 at y = 2.
+    auto line = nn::line_in_square(1, 1, -6, 0, 4, "", "lines");
+    ASSERT_TRUE(line.has_value());
+    EXPECT_EQ(line->x, (std::vector<double>{2, 4}));
+    EXPECT_EQ(line->y, (std::vector<double>{4, 2}));
+}
+
+TEST(LineInSquare, LineThatMissesTheSquareOrNoLineGivesNothing) {
+    EXPECT_FALSE(nn::line_in_square(1, 1, 10, -1, 1, "", "lines").has_value());  // x + y = -10
+    EXPECT_FALSE(nn::line_in_square(0, 0, 1, -1, 1, "", "lines").has_value());   // w = 0: no line
+}
+
+TEST(LineInSquare, VerticalAndHorizontalLinesSpanTheSquare) {
+    auto vertical = nn::line_in_square(2, 0, -1, -1, 1, "", "lines");  // x = 0.5
+    ASSERT_TRUE(vertical.has_value());
+    EXPECT_EQ(vertical->x, (std::vector<double>{0.5, 0.5}));
+    EXPECT_EQ(vertical->y, (std::vector<double>{-1, 1}));
+    auto horizontal = nn::line_in_square(0, 4, 1, -1, 1, "", "lines");  // y = -0.25
+    ASSERT_TRUE(horizontal.has_value());
+    EXPECT_EQ(horizontal->x, (std::vector<double>{-1, 1}));
+    EXPECT_EQ(horizontal->y, (std::vector<double>{-0.25, -0.25}));
+}
+
 TEST(SavePng, WritesAPngAndNoTemporary) {
-    TempDir dir;
+    ScratchDir dir;
     nn::save_png(curves().add_hline(0.5, "half").add_vline(2, "two"), dir / "a.png", {320, 240});
     EXPECT_EQ(head(dir / "a.png", 4), "\x89PNG");
     EXPECT_FALSE(fs::exists(dir / "a.png.tmp"));
 }
 
 TEST(SavePng, PanelsAndImageGridsArePngs) {
-    TempDir dir;
+    ScratchDir dir;
     nn::save_png({curves(), curves(), nn::Figure()}, 2, dir / "panels.png", {400, 300});
     EXPECT_EQ(head(dir / "panels.png", 4), "\x89PNG");
 
@@ -175,15 +200,15 @@ TEST(SavePng, PanelsAndImageGridsArePngs) {
 }
 
 TEST(SaveImageGrid, RejectsAnImageWhosePixelsDoNotMatchItsSize) {
-    TempDir dir;
+    ScratchDir dir;
     nn::Image image;
     image.rows = 2, image.cols = 2, image.pixels = {1, 2, 3};
     EXPECT_THROW(nn::save_image_grid({image}, 1, dir / "g.png"), std::invalid_argument);
-    EXPECT_TRUE(fs::is_empty(dir.path));
+    EXPECT_TRUE(fs::is_empty(dir.path()));
 }
 
 TEST(SavePng, TitleWithAnUnbalancedQuoteStillRenders) {
-    TempDir dir;
+    ScratchDir dir;
     nn::Axes axes;
     axes.title = "it's \"odd";
     nn::save_png(nn::Figure(axes).add(line("a'b", 3)), dir / "q.png", {200, 150});
@@ -191,14 +216,14 @@ TEST(SavePng, TitleWithAnUnbalancedQuoteStillRenders) {
 }
 
 TEST(SaveGif, WritesAnAnimatedGif) {
-    TempDir dir;
+    ScratchDir dir;
     nn::save_gif({curves(), curves(), curves()}, dir / "a.gif", {200, 150}, 10);
     EXPECT_EQ(head(dir / "a.gif", 6), "GIF89a");
     EXPECT_FALSE(fs::exists(dir / "a.gif.tmp"));
 }
 
 TEST(SavePng, FailingGnuplotScriptThrowsAndLeavesNoFile) {
-    TempDir dir;
+    ScratchDir dir;
     nn::Series bad = line("bad", 3);
     bad.style = "no_such_style";  // gnuplot rejects the plot command
     nn::Figure figure;
@@ -209,19 +234,19 @@ TEST(SavePng, FailingGnuplotScriptThrowsAndLeavesNoFile) {
     } catch (const std::runtime_error& e) {
         EXPECT_TRUE(contains(e.what(), dir / "bad.png")) << e.what();
     }
-    EXPECT_TRUE(fs::is_empty(dir.path)) << "left a file behind";
+    EXPECT_TRUE(fs::is_empty(dir.path())) << "left a file behind";
 }
 
 TEST(SavePng, MissingFolderThrowsAndLeavesNoFile) {
-    TempDir dir;
+    ScratchDir dir;
     EXPECT_THROW(nn::save_png(curves(), dir / "missing/a.png", {200, 150}), std::runtime_error);
-    EXPECT_TRUE(fs::is_empty(dir.path));
+    EXPECT_TRUE(fs::is_empty(dir.path()));
 }
 
 TEST(SaveGif, FailingFrameThrowsAndLeavesNoFile) {
-    TempDir dir;
+    ScratchDir dir;
     nn::Series bad = line("bad", 3);
     bad.style = "no_such_style";
     EXPECT_THROW(nn::save_gif({curves(), nn::Figure().add(bad)}, dir / "a.gif", {200, 150}), std::runtime_error);
-    EXPECT_TRUE(fs::is_empty(dir.path));
+    EXPECT_TRUE(fs::is_empty(dir.path()));
 }

@@ -1,13 +1,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "common/errors.hpp"
 #include "common/tools/report.hpp"
+#include "tests/scratch_dir.hpp"
 
 namespace {
 
@@ -35,22 +35,6 @@ std::string line_of(const std::string& table, const std::string& metric) {
 bool ends_with_marker(const std::string& line) {
     return line.size() >= 2 && line.substr(line.size() - 2) == "<-";
 }
-
-class TempFolder {
-public:
-    TempFolder() {
-        std::string pattern = ::testing::TempDir() + "tools_test_XXXXXX";
-        path_ = mkdtemp(pattern.data()) ? pattern : "";
-    }
-    ~TempFolder() {
-        std::error_code ignored;
-        if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
-    }
-    const std::string& path() const { return path_; }
-
-private:
-    std::string path_;
-};
 
 }  // namespace
 
@@ -96,12 +80,12 @@ TEST(Manifest, SkipsMalformedLinesWithAWarningNamingTheLine) {
 }
 
 TEST(Manifest, MissingFileMeansTheProgramDidNotFinish) {
-    TempFolder folder;
+    ScratchDir folder;
     ASSERT_FALSE(folder.path().empty());
     std::vector<std::string> warnings;
-    EXPECT_FALSE(nn::tools::read_manifest(folder.path() + "/absent.manifest", warnings).has_value());
+    EXPECT_FALSE(nn::tools::read_manifest(folder / "absent.manifest", warnings).has_value());
 
-    std::string path = folder.path() + "/convergence.manifest";
+    std::string path = folder / "convergence.manifest";
     std::ofstream(path) << "result\tupdates\t7\n";
     auto m = nn::tools::read_manifest(path, warnings);
     ASSERT_TRUE(m.has_value());
@@ -118,11 +102,11 @@ TEST(Tour, KeepsReadingOrderAndSkipsBlankAndCommentLines) {
 }
 
 TEST(Tour, ReadsTheFileAndThrowsDataErrorWhenItIsMissing) {
-    TempFolder folder;
+    ScratchDir folder;
     ASSERT_FALSE(folder.path().empty());
-    std::ofstream(folder.path() + "/tour.txt") << "zeta\nalpha\n";
-    EXPECT_EQ(nn::tools::read_tour(folder.path() + "/tour.txt"), (std::vector<std::string>{"zeta", "alpha"}));
-    EXPECT_THROW(nn::tools::read_tour(folder.path() + "/none.txt"), nn::DataError);
+    std::ofstream(folder / "tour.txt") << "zeta\nalpha\n";
+    EXPECT_EQ(nn::tools::read_tour(folder / "tour.txt"), (std::vector<std::string>{"zeta", "alpha"}));
+    EXPECT_THROW(nn::tools::read_tour(folder / "none.txt"), nn::DataError);
 }
 
 TEST(ChapterTitle, IsTheFirstTopLevelHeading) {

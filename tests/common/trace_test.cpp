@@ -1,7 +1,6 @@
 #include "common/trace.hpp"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <cmath>
 #include <filesystem>
@@ -9,20 +8,11 @@
 #include <vector>
 
 #include "common/errors.hpp"
+#include "tests/scratch_dir.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
-
-struct TempDir {
-    std::string path;
-    TempDir() {
-        std::string pattern = ::testing::TempDir() + "nn-trace-XXXXXX";
-        path = mkdtemp(pattern.data());
-    }
-    ~TempDir() { fs::remove_all(path); }
-    std::string operator/(const std::string& name) const { return path + "/" + name; }
-};
 
 nn::TraceRecord record(int step, std::string name, std::vector<float> values) {
     nn::TraceRecord r;
@@ -39,7 +29,7 @@ std::vector<nn::TraceRecord> sample() {
 }  // namespace
 
 TEST(Trace, RoundTripKeepsStepsNamesAndValues) {
-    TempDir dir;
+    ScratchDir dir;
     std::vector<float> w = {0.1f, -2.5e-8f, 1e10f, 0.333333343f};
     {
         nn::Trace trace(dir / "t.trace", 5);
@@ -60,7 +50,7 @@ TEST(Trace, RoundTripKeepsStepsNamesAndValues) {
 }
 
 TEST(Trace, RecordsOnlyStepsBelowMaxSteps) {
-    TempDir dir;
+    ScratchDir dir;
     nn::Trace trace(dir / "t.trace", 2);
     EXPECT_TRUE(trace.wants(1));
     EXPECT_FALSE(trace.wants(2));
@@ -73,7 +63,7 @@ TEST(Trace, RecordsOnlyStepsBelowMaxSteps) {
 }
 
 TEST(Trace, FileAppearsUnderItsNameOnlyWhenClosed) {
-    TempDir dir;
+    ScratchDir dir;
     {
         nn::Trace trace(dir / "t.trace");
         trace.record(0, "x", 1.0f);
@@ -93,12 +83,12 @@ TEST(Trace, DisabledTraceRecordsNothing) {
 }
 
 TEST(Trace, UnwritablePathIsAUsageError) {
-    TempDir dir;
+    ScratchDir dir;
     EXPECT_THROW(nn::Trace(dir / "missing/t.trace"), nn::UsageError);
 }
 
 TEST(ReadTrace, MalformedLineIsADataErrorNamingFileAndLine) {
-    TempDir dir;
+    ScratchDir dir;
     std::ofstream(dir / "t.trace") << "0\tw\t2\t1 2\n1\tw\t3\t1 2\n";
     try {
         nn::read_trace(dir / "t.trace");
@@ -111,7 +101,7 @@ TEST(ReadTrace, MalformedLineIsADataErrorNamingFileAndLine) {
 }
 
 TEST(ReadTrace, NonNumericValueAndMissingFileAreDataErrors) {
-    TempDir dir;
+    ScratchDir dir;
     std::ofstream(dir / "t.trace") << "0\tw\t2\t1 x\n";
     EXPECT_THROW(nn::read_trace(dir / "t.trace"), nn::DataError);
     EXPECT_THROW(nn::read_trace(dir / "none.trace"), nn::DataError);
