@@ -231,6 +231,12 @@ std::string fixed(double value, int decimals) {
     return text;
 }
 
+std::string significant(double value, int digits) {
+    char text[40];
+    std::snprintf(text, sizeof text, "%.*g", digits, value);
+    return text;
+}
+
 int run_program(int argc, char** argv, const std::function<void()>& body) {
     std::string program = argc > 0 && argv[0] ? std::filesystem::path(argv[0]).filename().string() : "program";
     auto fail = [&](const std::string& message, int status) {

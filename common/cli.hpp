@@ -96,6 +96,7 @@ private:
 };
 
 std::string fixed(double value, int decimals);  // "0.8921" for a result value
+std::string significant(double value, int digits = 3);  // "0.0033", "1.19e-06": printf's %.<digits>g
 
 // Runs body. UsageError, DataError and Diverged print "<program>: error: <message>" on one
 // line on stderr and return 2; NotImplemented prints what to do and returns 1;

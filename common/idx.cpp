@@ -186,4 +186,26 @@ const std::array<std::string, 10>& fashion_mnist_class_names() {
     return names;
 }
 
+std::vector<std::string> class_names_of(const std::string& data_dir) {
+    if (data_dir.find("fashion") != std::string::npos) {
+        const auto& names = fashion_mnist_class_names();
+        return {names.begin(), names.end()};
+    }
+    std::vector<std::string> digits;
+    for (int c = 0; c < 10; ++c) digits.push_back(std::to_string(c));
+    return digits;
+}
+
+ImageSet first_images(const ImageSet& set, size_t n) {
+    n = std::min(n, set.size());
+    size_t d = set.images.dim(1);
+    ImageSet head;
+    head.rows = set.rows;
+    head.cols = set.cols;
+    head.images = Tensor({n, d});
+    std::copy_n(set.images.data(), n * d, head.images.data());
+    head.labels.assign(set.labels.begin(), set.labels.begin() + long(n));
+    return head;
+}
+
 }  // namespace nn

@@ -42,4 +42,12 @@ inline const char* kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
 
 const std::array<std::string, 10>& fashion_mnist_class_names();
 
+// Fashion-MNIST's names when data_dir looks like Fashion-MNIST's, else the digits
+// "0" .. "9" (MNIST and the other IDX sets given with --data).
+std::vector<std::string> class_names_of(const std::string& data_dir);
+
+// The first n examples of a set (all of them if it has fewer), copied: the subsets
+// that --quick and the smaller demos train on.
+ImageSet first_images(const ImageSet& set, size_t n);
+
 }  // namespace nn

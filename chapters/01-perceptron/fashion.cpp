@@ -25,30 +25,6 @@ using perceptron::MulticlassPerceptron;
 
 const size_t kClasses = 10;
 
-// The first n images of a set (all of them if it has fewer).
-nn::ImageSet first_images(const nn::ImageSet& set, size_t n) {
-    n = std::min(n, set.size());
-    size_t d = set.images.dim(1);
-    nn::ImageSet head;
-    head.rows = set.rows;
-    head.cols = set.cols;
-    head.images = nn::Tensor({n, d});
-    std::copy_n(set.images.data(), n * d, head.images.data());
-    head.labels.assign(set.labels.begin(), set.labels.begin() + long(n));
-    return head;
-}
-
-// Fashion-MNIST's names, or the digits for any other IDX set given with --data.
-std::vector<std::string> class_names(const std::string& data_dir) {
-    if (data_dir.find("fashion") != std::string::npos) {
-        const auto& names = nn::fashion_mnist_class_names();
-        return {names.begin(), names.end()};
-    }
-    std::vector<std::string> digits;
-    for (size_t c = 0; c < kClasses; ++c) digits.push_back(std::to_string(c));
-    return digits;
-}
-
 // What the learner's code produces on the first examples: the prediction, the
 // weights of both perceptrons after the update, and the averaged biases.
 void trace_step(nn::Trace& trace, int step, int y, int y_hat, const MulticlassPerceptron& plain,
@@ -110,7 +86,7 @@ int main(int argc, char** argv) {
         // --quick: the first 10000 training images and at most 3 epochs; the
         // test set stays whole, so the accuracies remain comparable.
         int epochs = opt.quick ? std::min(opt.epochs, 3) : opt.epochs;
-        if (opt.quick) train = first_images(train, 10000);
+        if (opt.quick) train = nn::first_images(train, 10000);
         std::printf("train %s, test %s, %d epochs\n", train.images.shape_string().c_str(),
                     test.images.shape_string().c_str(), epochs);
         nn::Outputs out(opt, "fashion");
@@ -153,7 +129,7 @@ int main(int argc, char** argv) {
                    "The last weights jump around from epoch to epoch; the averaged weights give "
                    "a steadier and higher test accuracy.");
 
-        std::vector<std::string> names = class_names(opt.data);
+        std::vector<std::string> names = nn::class_names_of(opt.data);
         MulticlassPerceptron average = perceptron::averaged(m.avg);
         std::vector<nn::Image> images;
         for (size_t c = 0; c < kClasses; ++c)

@@ -162,6 +162,9 @@ TEST(Fixed, FormatsWithTheGivenDecimals) {
     EXPECT_EQ(nn::fixed(0.89213, 4), "0.8921");
     EXPECT_EQ(nn::fixed(41.25, 1), "41.2");
     EXPECT_EQ(nn::fixed(3, 0), "3");
+    EXPECT_EQ(nn::significant(0.0033012), "0.0033");
+    EXPECT_EQ(nn::significant(1.19e-6), "1.19e-06");
+    EXPECT_EQ(nn::significant(0.84523, 4), "0.8452");
 }
 
 TEST(Outputs, CreatesTheFolderAndWritesTheManifestInTheExactFormat) {

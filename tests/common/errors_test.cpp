@@ -46,3 +46,20 @@ TEST(CheckNotDiverged, SaysNanAndUsesTheGivenOption) {
         EXPECT_NE(what.find("try --lr 0.25"), std::string::npos) << what;
     }
 }
+
+TEST(CheckNotDiverged, StopsALossThatGrewPastAHundredTimesItsStart) {
+    EXPECT_NO_THROW(nn::check_not_diverged(229.0, 2.3, 1, 5, 0.5));
+    try {
+        nn::check_not_diverged(231.0, 2.3, 1, 6, 0.5);
+        FAIL() << "a loss over 100 times its start must throw";
+    } catch (const nn::Diverged& e) {
+        std::string what = e.what();
+        EXPECT_NE(what.find("epoch 1, step 6"), std::string::npos) << what;
+        EXPECT_NE(what.find("over 100 times its start 2.3"), std::string::npos) << what;
+        EXPECT_NE(what.find("try --eta 0.25 or smaller"), std::string::npos) << what;
+    }
+}
+
+TEST(CheckNotDiverged, WithAStartStillStopsNan) {
+    EXPECT_THROW(nn::check_not_diverged(std::nan(""), 2.3, 1, 1, 0.5), nn::Diverged);
+}

@@ -209,3 +209,26 @@ TEST(FashionMnist, ClassNamesAreTheTenClothingKinds) {
 }
 
 }  // namespace
+
+TEST(ImageSets, FirstImagesCopiesTheFirstRowsAndLabels) {
+    nn::ImageSet set;
+    set.rows = 1, set.cols = 2;
+    set.images = nn::Tensor({3, 2});
+    for (size_t i = 0; i < 6; ++i) set.images[i] = float(i);
+    set.labels = {7, 8, 9};
+    nn::ImageSet head = nn::first_images(set, 2);
+    ASSERT_EQ(head.images.shape(), (std::vector<size_t>{2, 2}));
+    EXPECT_EQ(head.images[3], 3.0f);
+    EXPECT_EQ(head.labels, (std::vector<int>{7, 8}));
+    EXPECT_EQ(head.rows, 1u);
+    EXPECT_EQ(head.cols, 2u);
+    EXPECT_EQ(nn::first_images(set, 10).size(), 3u) << "asking for more than there are gives all";
+}
+
+TEST(ImageSets, ClassNamesAreFashionsOnlyForAFashionFolder) {
+    EXPECT_EQ(nn::class_names_of(nn::kFashionMnistDir)[9], "Ankle boot");
+    std::vector<std::string> digits = nn::class_names_of("/data/mnist");
+    ASSERT_EQ(digits.size(), 10u);
+    EXPECT_EQ(digits[0], "0");
+    EXPECT_EQ(digits[9], "9");
+}
