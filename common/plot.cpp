@@ -207,6 +207,18 @@ Figure& Figure::add_heatmap(Grid grid, Palette palette, std::optional<std::pair<
     return *this;
 }
 
+// All levels in one data block, each segment its two ends and a blank line: gnuplot
+// lifts the pen at a blank line, so the segments stay separate pieces.
+Figure& Figure::add_contours(const Grid& grid, const std::vector<double>& levels, const std::string& style) {
+    std::string data;
+    for (double level : levels)
+        for (const auto& s : contour_segments(grid, level))
+            data += num(s[0]) + " " + num(s[1]) + "\n" + num(s[2]) + " " + num(s[3]) + "\n\n";
+    if (data.empty()) return *this;  // no level inside the field's range: nothing to draw
+    layers_.push_back(layer("contours", block_name(layers_.size()) + " using 1:2 with " + style + " notitle", data));
+    return *this;
+}
+
 Figure& Figure::add_matrix(const Tensor& M, const std::vector<std::string>& row_labels,
                            const std::vector<std::string>& col_labels, Palette palette) {
     if (M.rank() != 2) throw std::invalid_argument("add_matrix: M must be a matrix, got " + M.shape_string());

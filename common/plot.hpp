@@ -6,6 +6,7 @@
 //
 // A Figure is a description (axes, layers of data); the same Figure can be
 // saved as a PNG, be one frame of a GIF, or one panel of a grid.
+#include <array>
 #include <optional>
 #include <span>
 #include <string>
@@ -46,6 +47,16 @@ struct Grid {
     std::vector<float> values{};
 };
 
+// Marching squares (common/contour.cpp): the segments, {x0, y0, x1, y1} each, where the
+// field sampled on the grid crosses `level`, interpolated linearly along the cell edges.
+// A cell whose diagonal corners lie on the same side (a saddle) is resolved by the
+// average of its four corners. None when the level is outside the field's range.
+std::vector<std::array<double, 4>> contour_segments(const Grid& grid, double level);
+
+// count levels from lo to hi (both included), equally spaced in log scale: contours of
+// a loss that spans decades. lo > 0, hi >= lo, count >= 1 (count 1 gives {lo}).
+std::vector<double> log_levels(double lo, double hi, int count);
+
 // A grayscale or signed image, rows x cols, row 0 at the top.
 struct Image {
     size_t rows = 0, cols = 0;
@@ -69,6 +80,10 @@ public:
     Figure& add_points(const Tensor& X, std::span<const int> labels,
                        const std::vector<std::string>& class_names = {});
     Figure& add_heatmap(Grid grid, Palette palette, std::optional<std::pair<double, double>> range = {});
+    // The level lines of a sampled field (contour_segments for each level), all in one
+    // style and out of the legend; drawn over what was added before, e.g. a heatmap.
+    Figure& add_contours(const Grid& grid, const std::vector<double>& levels,
+                         const std::string& style = "lines lw 1 lc rgb '#999999'");
     // An annotated matrix: cell (r, c) colored by value, its number printed in it;
     // row r labelled row_labels[r] on the y axis, column c col_labels[c] on the x axis.
     Figure& add_matrix(const Tensor& M, const std::vector<std::string>& row_labels,
