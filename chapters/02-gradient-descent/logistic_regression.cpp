@@ -1,0 +1,169 @@
+// Chapter 2, program 4: logistic regression on a two-dimensional toy set, trained
+// by full-batch gradient descent on the cross-entropy. The model is one smooth
+// neuron, p = sigmoid(w . x + b): its decision boundary p = 1/2 is a line, which
+// fits two Gaussian blobs and cannot fit a circle or XOR.
+//
+//   build/release/bin/02-gradient-descent/logistic_regression [--data-set gauss] [--eta 0.1]
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "02-gradient-descent/gradient_descent.hpp"
+#include "common/cli.hpp"
+#include "common/errors.hpp"
+#include "common/metrics.hpp"
+#include "common/plot.hpp"
+#include "common/random.hpp"
+#include "common/toy_data.hpp"
+#include "common/trace.hpp"
+
+namespace {
+
+using gd::LinearModel;
+
+const double kLo = -6.0, kHi = 6.0;  // the toy sets lie in about [-6, 6]^2
+
+double sigmoid(double z) { return 1 / (1 + std::exp(-z)); }
+
+double accuracy(const LinearModel& m, const nn::Dataset2D& data) {
+    size_t right = 0;
+    for (size_t i = 0; i < data.size(); ++i) {
+        double z = m.w[0] * data.X(i, 0) + m.w[1] * data.X(i, 1) + m.b;
+        right += (z >= 0 ? 1 : 0) == data.y[i];  // p >= 1/2 exactly when z >= 0
+    }
+    return double(right) / double(data.size());
+}
+
+// p = sigmoid(w . x + b) over the square: the model's probability of class 1.
+nn::Grid probability_field(const LinearModel& m) {
+    nn::Grid grid{kLo, kHi, kLo, kHi, 121, 121, {}};
+    // grid.values [ny, nx]
+    for (size_t iy = 0; iy < grid.ny; ++iy)
+        for (size_t ix = 0; ix < grid.nx; ++ix) {
+            double x = kLo + (kHi - kLo) * double(ix) / 120.0, y = kLo + (kHi - kLo) * double(iy) / 120.0;
+            grid.values.push_back(float(sigmoid(m.w[0] * x + m.w[1] * y + m.b)));
+        }
+    return grid;
+}
+
+nn::Figure boundary_figure(const LinearModel& m, const nn::Dataset2D& train, const std::string& set,
+                           double train_accuracy) {
+    nn::Axes axes;
+    axes.title = set + ": p = sigmoid(w . x + b), train accuracy " + nn::fixed(train_accuracy, 3);
+    axes.xlabel = "x1";
+    axes.ylabel = "x2";
+    axes.xrange = {kLo, kHi};
+    axes.yrange = {kLo, kHi};
+    axes.square = true;
+    nn::Figure figure(axes);
+    nn::Grid field = probability_field(m);
+    figure.add_heatmap(field, nn::Palette::TwoClass, std::pair{0.0, 1.0});
+    figure.add_contours(field, {0.1, 0.25, 0.75, 0.9}, "lines lw 1 dt 3 lc rgb '#666666'");
+    figure.add_points(train.X, train.y, {"class 0", "class 1"});
+    if (auto line = nn::line_in_square(m.w[0], m.w[1], m.b, kLo, kHi, "p = 1/2", "lines lw 3 lc rgb 'black'"))
+        figure.add(std::move(*line));
+    return figure;
+}
+
+bool hopeless_for_a_line(nn::Toy kind) { return kind == nn::Toy::Circle || kind == nn::Toy::Xor || kind == nn::Toy::Spiral; }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    return nn::run_program(argc, argv, [&] {
+        nn::Cli cli("logistic_regression", "Logistic regression by gradient descent on a 2-D toy set",
+                    "out/02-gradient-descent");
+        cli.add_epochs(200);
+        std::string set_name = "gauss", optimizer_name = "sgd";
+        float eta = 0.1f, noise = 0.2f;
+        int points = 400;
+        cli.options().add_options()
+            ("data-set", nn::po::value(&set_name)->default_value(set_name), "circle, xor, gauss, spiral or moons")
+            ("points", nn::po::value(&points)->default_value(points), "training points (as many for the test)")
+            ("noise", nn::po::value(&noise)->default_value(noise), "noise of the toy set, 0 to 1")
+            ("eta", nn::po::value(&eta)->default_value(eta), "learning rate")
+            ("optimizer", nn::po::value(&optimizer_name)->default_value(optimizer_name),
+             "sgd, momentum, nesterov, adagrad, rmsprop or adam (full batch)");
+        nn::CommonOptions opt = cli.parse(argc, argv);
+        nn::Toy kind = nn::parse_toy(set_name);
+        nn::require_positive("--points", points);
+        nn::require_in_range("--noise", noise, 0, 1);
+        nn::require_positive("--eta", eta);
+        gd::Optimizer optimizer = gd::Optimizer::make(optimizer_name, eta);
+        nn::Outputs out(opt, "logistic_regression");
+        nn::Trace trace = opt.trace.empty() ? nn::Trace() : nn::Trace(opt.trace);
+
+        nn::Rng rng(opt.seed);
+        nn::Dataset2D train = nn::make_toy(kind, size_t(points), noise, rng);
+        nn::Dataset2D test = nn::make_toy(kind, size_t(points), noise, rng);
+        LinearModel model{{0.0f, 0.0f}, 0.0f};
+        // theta = (w1, w2, b): the optimizer sees one vector of parameters.
+        std::vector<float> theta(3, 0.0f), g(3), grad_w;
+        nn::MetricsLog log({"epoch", "loss", "train_accuracy", "test_accuracy"}, false);
+        double first_loss = 0;
+        // Row `epoch`: the model after that many full-batch steps (epoch 0: w = 0, p = 1/2 everywhere).
+        for (int epoch = 0;; ++epoch) {
+            float grad_b = 0;
+            double loss = gd::logistic_loss_and_gradient(model, train.X, train.y, grad_w, grad_b);
+            if (epoch == 0) first_loss = loss;
+            nn::check_not_diverged(loss, first_loss, epoch, epoch, eta);
+            log.add({double(epoch), loss, accuracy(model, train), accuracy(model, test)});
+            const auto& row = log.rows().back();
+            if (epoch % 20 == 0 || epoch == opt.epochs)
+                std::printf("epoch %d  loss=%.4f  train_accuracy=%.4f  test_accuracy=%.4f\n", epoch, row[1], row[2],
+                            row[3]);
+            if (epoch == opt.epochs) break;
+            g = {grad_w[0], grad_w[1], grad_b};
+            optimizer.step(theta, g);
+            model.w = {theta[0], theta[1]};
+            model.b = theta[2];
+            if (trace.wants(epoch)) {
+                trace.record(epoch, "g", g);
+                trace.record(epoch, "theta", theta);
+            }
+        }
+        trace.close();
+        log.write_csv(out.path("logistic_regression.csv"));
+        std::printf("w = (%.4f, %.4f), b = %.4f\n", model.w[0], model.w[1], model.b);
+
+        double train_accuracy = log.rows().back()[2], test_accuracy = log.rows().back()[3];
+        nn::save_png(boundary_figure(model, train, set_name, train_accuracy), out.path("logistic_boundary.png"),
+                     {900, 700});
+        std::string verdict = hopeless_for_a_line(kind)
+                                  ? "On " + set_name + " no line separates the classes, so the model fails "
+                                    "visibly: p stays near 1/2 and the accuracy near chance."
+                                  : "On " + set_name + " a line separates the classes well.";
+        out.figure("logistic_boundary.png",
+                   "The probability p of class 1 (blue 0, orange 1), its level lines at 0.1, 0.25, 0.75 "
+                   "and 0.9 (dotted) and the boundary p = 1/2 (black), a straight line whatever the data. " +
+                       verdict);
+
+        nn::Axes loss_axes;
+        loss_axes.title = "Cross-entropy, " + optimizer_name + " with eta = " + nn::significant(eta);
+        loss_axes.xlabel = "epoch (one full-batch step)";
+        loss_axes.ylabel = "training loss";
+        nn::Figure loss_panel(loss_axes);
+        loss_panel.add({"training loss", log.column("epoch"), log.column("loss"), "lines lw 3"});
+        nn::Axes accuracy_axes;
+        accuracy_axes.title = "Accuracy";
+        accuracy_axes.xlabel = "epoch";
+        accuracy_axes.ylabel = "fraction classified right";
+        accuracy_axes.yrange = {0.0, 1.02};
+        nn::Figure accuracy_panel(accuracy_axes);
+        accuracy_panel.add({"train", log.column("epoch"), log.column("train_accuracy"), "lines lw 3"});
+        accuracy_panel.add({"test", log.column("epoch"), log.column("test_accuracy"), "lines lw 3 dt 2"});
+        accuracy_panel.add_hline(0.5, "chance");
+        nn::save_png({loss_panel, accuracy_panel}, 2, out.path("logistic_loss.png"), {1300, 550});
+        out.figure("logistic_loss.png",
+                   "The loss falls fast and then slowly: on separable data it keeps falling as |w| "
+                   "grows, sharpening p without moving the boundary much. The accuracies settle early.");
+
+        out.result({{"data_set", set_name},
+                    {"loss", nn::fixed(log.rows().back()[1], 4)},
+                    {"train_accuracy", nn::fixed(train_accuracy, 4)},
+                    {"test_accuracy", nn::fixed(test_accuracy, 4)}});
+    });
+}
