@@ -29,6 +29,8 @@ LDLIBS   := -lboost_program_options -lboost_iostreams -lboost_filesystem -lz -pt
 # Debian packages the build and the chapters need (Ubuntu has the same names).
 PACKAGES := g++ make libgtest-dev libboost-program-options-dev libgnuplot-iostream-dev \
             gnuplot-nox zlib1g-dev dataset-fashion-mnist
+# What `make bench` needs besides: OpenBLAS, the reference our gemm() is measured against.
+BENCH_PACKAGES := libopenblas-dev
 
 # ------------------------------------------------------------------ sources
 
@@ -158,7 +160,8 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 build: | deps
 	@$(MAKE) --no-print-directory -s -j$(JOBS) binaries
 
-binaries: $(PROGRAMS) $(TOOL_BINS) $(ALL_TESTS) $(foreach c,$(EXERCISE_CHAPTERS),$(call learner_tests,$(c)))
+# (Not the bench tool: it links OpenBLAS, which only `make bench` installs.)
+binaries: $(PROGRAMS) $(filter-out $(B)/tools/bench,$(TOOL_BINS)) $(ALL_TESTS) $(foreach c,$(EXERCISE_CHAPTERS),$(call learner_tests,$(c)))
 
 # The exercise tests must fail on the stubs (else they check nothing); then everything
 # runs against the solutions. GoogleTest's summary is the last thing printed.
@@ -188,7 +191,7 @@ check: | deps
 
 hint:
 	@if [ -z "$(EX)" ]; then echo "hint: say which exercise, e.g. make hint EX=1.2" >&2; exit 2; fi
-	@chapter=$$(printf '%02d' "$${EX%%.*}" 2>/dev/null || echo "$${EX%%.*}"); \
+	@chapter=$${EX%%.*}; case $$chapter in [0-9]*) chapter=$$(printf '%02d' "$$chapter");; esac; \
 	file=$$(ls exercises/$$chapter-*/HINTS.md 2>/dev/null | head -n1); \
 	if [ -z "$$file" ]; then echo "hint: no chapter $$chapter with exercises (exercises/$$chapter-*/HINTS.md)" >&2; exit 2; fi; \
 	awk -v id="$(EX)" '/^## / { on = ($$2 == id) } on' "$$file" | grep . >/dev/null \
@@ -241,7 +244,11 @@ tour: build
 	$(B)/tools/gallery --out out --chapters chapters && echo "tour: open out/index.html in a browser"; \
 	if [ -n "$$failed" ]; then echo "tour: failed:$$failed" >&2; exit 1; fi
 
-bench: | deps
+# OpenBLAS is linked into the benchmark and nowhere else.
+$(B)/tools/bench: private LDLIBS += -lopenblas
+
+bench:
+	@$(MAKE) --no-print-directory deps PACKAGES="$(PACKAGES) $(BENCH_PACKAGES)"
 	@$(MAKE) --no-print-directory $(B)/tools/bench
 	$(B)/tools/bench
 

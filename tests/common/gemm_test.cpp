@@ -4,12 +4,16 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
 
 #include "common/random.hpp"
+
 
 namespace {
 
@@ -62,6 +66,7 @@ TEST_P(GemmMatchesReference, OnAwkwardShapesStridesAndScalars) {
 
     // fp32 rounding of a K-term sum grows with K; entries of A, B, C are at most 1.
     const double tolerance = 1e-6 * (K + 1) * (std::abs(alpha) + std::abs(beta));
+    // (the first failure stops the test: a wrong kernel would print a million lines)
     for (int i = 0; i < M; ++i) {
         for (int j = 0; j < N; ++j) {
             double sum = 0;
@@ -78,8 +83,14 @@ TEST_P(GemmMatchesReference, OnAwkwardShapesStridesAndScalars) {
     }
 }
 
-const Sizes kSizes[] = {{1, 1, 1},    {7, 7, 7},   {17, 17, 17}, {63, 63, 63}, {100, 100, 100},
-                        {1, 100, 7},  {17, 63, 1}, {100, 7, 63}, {63, 1, 17},  {7, 17, 100}};
+// Awkward sizes: 1 and primes around the micro-tiles (MR x NR is at most 12 x 32),
+// 100 and 257 across several tiles with ragged edges, 1000 across the cache blocks
+// (K > KC = 512 sums in two blocks, N > NC = 480 makes three B blocks). The big
+// ones are few, since the reference below is a double-precision triple loop.
+const Sizes kSizes[] = {{1, 1, 1},     {7, 7, 7},       {17, 17, 17},   {63, 63, 63},
+                        {100, 100, 100}, {257, 257, 257}, {1, 100, 7},    {17, 63, 1},
+                        {100, 7, 63},  {63, 1, 17},      {7, 17, 100},   {1000, 17, 63},
+                        {17, 1000, 100}, {63, 100, 1000}, {13, 257, 1000}};
 
 std::string case_name(const ::testing::TestParamInfo<GemmCase>& info) {
     const auto [sizes, trans_a, trans_b, beta] = info.param;
@@ -97,3 +108,77 @@ INSTANTIATE_TEST_SUITE_P(AllVariants, GemmMatchesReference,
                          case_name);
 
 }  // namespace
+
+namespace {
+
+// gemm(op(A), op(B)) with alpha = 0.75, beta = 0.5 on a fresh copy of C0, on `threads` threads.
+std::vector<float> product_on(int threads, Trans trans_a, Trans trans_b, const Sizes& s,
+                              const Stored& A, const Stored& B, const Stored& C0) {
+    nn::gemm_set_threads(threads);
+    Stored C = C0;
+    nn::gemm(trans_a, trans_b, s.M, s.N, s.K, 0.75f, A.data.data(), A.ld, B.data.data(), B.ld,
+             0.5f, C.data.data(), C.ld);
+    nn::gemm_set_threads(0);
+    return C.data;
+}
+
+bool same_bits(const std::vector<float>& x, const std::vector<float>& y) {
+    return x.size() == y.size() && std::memcmp(x.data(), y.data(), x.size() * sizeof(float)) == 0;
+}
+
+}  // namespace
+
+TEST(GemmThreads, GiveTheSameBitsOnOneTwoAndThreeThreads) {
+    // Tall and wide shapes (C split by rows or by columns), K over several KC blocks,
+    // M over two MC blocks of rows on one thread, and few rows (B read in place).
+    const Sizes shapes[] = {{300, 1000, 700}, {1000, 300, 1100}, {3100, 40, 30}, {257, 257, 257}, {20, 3000, 100}};
+    nn::Rng rng(7);
+    for (const Sizes& s : shapes) {
+        for (Trans trans_a : {Trans::No, Trans::Yes}) {
+            for (Trans trans_b : {Trans::No, Trans::Yes}) {
+                const Stored A = trans_a == Trans::No ? Stored(s.M, s.K, rng) : Stored(s.K, s.M, rng);
+                const Stored B = trans_b == Trans::No ? Stored(s.K, s.N, rng) : Stored(s.N, s.K, rng);
+                const Stored C0(s.M, s.N, rng);
+                const auto one = product_on(1, trans_a, trans_b, s, A, B, C0);
+                EXPECT_TRUE(same_bits(one, product_on(2, trans_a, trans_b, s, A, B, C0)))
+                    << s.M << "x" << s.N << "x" << s.K << " on 2 threads";
+                EXPECT_TRUE(same_bits(one, product_on(3, trans_a, trans_b, s, A, B, C0)))
+                    << s.M << "x" << s.N << "x" << s.K << " on 3 threads";
+            }
+        }
+    }
+}
+
+TEST(GemmThreads, ComeFromSetThreadsThenOmpNumThreadsThenTheCores) {
+    const char* saved = std::getenv("OMP_NUM_THREADS");
+    const std::string saved_value = saved ? saved : "";
+    setenv("OMP_NUM_THREADS", "5", 1);
+    nn::gemm_set_threads(3);
+    EXPECT_EQ(nn::gemm_threads(), 3);
+    nn::gemm_set_threads(0);
+    EXPECT_EQ(nn::gemm_threads(), 5);
+    unsetenv("OMP_NUM_THREADS");
+    EXPECT_GE(nn::gemm_threads(), 1);
+    EXPECT_LE(nn::gemm_threads(), int(std::max(1u, std::thread::hardware_concurrency())));
+    if (saved) setenv("OMP_NUM_THREADS", saved_value.c_str(), 1);
+}
+
+TEST(GemmKernel, NamesTheMicroKernelThisBuildUses) {
+    const std::string name = nn::gemm_kernel_name();
+#if defined(__AVX512F__)
+    EXPECT_EQ(name, "AVX-512 12x32");
+#elif defined(__AVX2__) && defined(__FMA__)
+    EXPECT_EQ(name, "AVX2 6x16");
+#else
+    EXPECT_EQ(name, "portable C++ 4x16");
+#endif
+}
+
+TEST(GemmKernel, LeavesCUnchangedWhenMOrNIsZeroAndScalesItWhenKIsZero) {
+    std::vector<float> C{1, 2, 3, 4}, none;
+    nn::gemm(Trans::No, Trans::No, 0, 2, 3, 1.0f, none.data(), 3, none.data(), 2, 0.0f, C.data(), 2);
+    EXPECT_EQ(C, (std::vector<float>{1, 2, 3, 4}));
+    // K = 0: op(A) op(B) is a zero matrix, so C = beta * C.
+    nn::gemm(Trans::No, Trans::No, 2, 2, 0, 1.0f, none.data(), 1, none.data(), 2, 0.5f, C.data(), 2);
+    EXPECT_EQ(C, (std::vector<float>{0.5f, 1, 1.5f, 2}));
+}

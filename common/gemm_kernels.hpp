@@ -1,0 +1,201 @@
+#pragma once
+// The register-tile micro-kernel behind nn::gemm (common/gemm.cpp), one of three chosen
+// at compile time from what -march=native says the CPU has:
+//
+//   AVX-512   MR x NR = 12 x 32   24 zmm accumulators (of 32 registers), 2 x 16 columns
+//   AVX2+FMA  MR x NR =  6 x 16   12 ymm accumulators (of 16 registers), 2 x 8 columns
+//   neither   MR x NR =  4 x 16   plain C++; the compiler vectorizes the 16 columns
+//
+// A micro-kernel computes one MR x NR tile of C from two packed micro-panels:
+//
+//   a: MR x kc of op(A), stored column by column: a[p * MR + r] = op(A)[r][p]
+//   b: kc x NR of op(B), stored row by row:       b[p * ldb + j] = op(B)[p][j]
+//      (ldb = NR when packed; B's own row stride when read in place)
+//
+//   acc[r][j] = sum over p = 0 .. kc-1 of a[p][r] * b[p][j]     (in this order, with FMAs)
+//   c[r][j]   = alpha * acc[r][j]                 when beta == 0 (c is not read)
+//             = fma(alpha, acc[r][j], beta * c)   otherwise
+//
+// for the m x n corner of the tile that lies inside C (m <= MR, n <= NR: less at the
+// bottom and right edges of C, where the packed panels are padded with zeros).
+//
+// Each step p loads one row of the B micro-panel (NR floats, in vector registers),
+// broadcasts the MR values of the A micro-panel's column p, and does MR x NR/width FMAs
+// into the accumulators, which stay in registers for all kc steps: 2 * MR * NR flops for
+// MR + NR floats read. The tile is as large as the registers allow, since that ratio is
+// what lets the FMA units, not the loads, set the pace.
+//
+// Every element is summed in the same order (p = 0 .. kc-1) and updated by the same
+// formula wherever its tile falls and whichever kernel this is, so how gemm splits C
+// between threads never changes a bit of the result, and neither does the kernel (on
+// CPUs with FMA: without it the portable kernel rounds each product separately).
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstddef>
+
+#if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
+#include <immintrin.h>
+#endif
+
+namespace nn::kernel {
+
+#if defined(__AVX512F__)
+
+inline constexpr int MR = 12, NR = 32;
+inline constexpr const char* kName = "AVX-512 12x32";
+inline constexpr int kVectorFloats = 16;
+
+// The lanes of the v-th 16-float vector of a tile row that lie inside C's n columns.
+inline __mmask16 lanes(int n, int v) {
+    const int inside = n - 16 * v;
+    return inside >= 16 ? 0xFFFF : inside <= 0 ? 0 : __mmask16((1u << inside) - 1);
+}
+
+// One row of the tile, two vectors of accumulators, into the n columns of C at c.
+inline void update_row(float* c, int n, __m512 acc0, __m512 acc1, float alpha, float beta) {
+    const __m512 sums[2] = {acc0, acc1};
+    for (int v = 0; v < 2; ++v) {
+        const __mmask16 inside = lanes(n, v);
+        const __m512 alpha_sum = _mm512_mul_ps(_mm512_set1_ps(alpha), sums[v]);
+        const __m512 out =
+            beta == 0.0f ? alpha_sum
+                         : _mm512_fmadd_ps(_mm512_set1_ps(alpha), sums[v],
+                                           _mm512_mul_ps(_mm512_set1_ps(beta), _mm512_maskz_loadu_ps(inside, c + 16 * v)));
+        _mm512_mask_storeu_ps(c + 16 * v, inside, out);
+    }
+}
+
+// 24 accumulators + 2 registers for the row of B + 1 broadcast: 27 of the 32 zmm
+// registers. The edges of C need no scalar code: masked loads and stores skip the
+// columns past n (and never touch their memory).
+inline void micro_kernel(int m, int n, int kc, const float* a, const float* b, int ldb, float* c,
+                         int ldc, float alpha, float beta) {
+    __m512 acc[MR][2];
+    for (auto& row : acc) row[0] = row[1] = _mm512_setzero_ps();
+    for (int p = 0; p < kc; ++p, a += MR, b += ldb) {
+        const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
+#pragma GCC unroll 12
+        for (int r = 0; r < MR; ++r) {
+            const __m512 ar = _mm512_set1_ps(a[r]);
+            acc[r][0] = _mm512_fmadd_ps(ar, b0, acc[r][0]);
+            acc[r][1] = _mm512_fmadd_ps(ar, b1, acc[r][1]);
+        }
+    }
+#pragma GCC unroll 12
+    for (int r = 0; r < MR; ++r) {  // rows past m: no columns (an `if` here spills acc)
+        const bool inside = r < m;
+        update_row(inside ? c + size_t(r) * ldc : c, inside ? n : 0, acc[r][0], acc[r][1], alpha, beta);
+    }
+}
+
+#elif defined(__AVX2__) && defined(__FMA__)
+
+inline constexpr int MR = 6, NR = 16;
+inline constexpr const char* kName = "AVX2 6x16";
+inline constexpr int kVectorFloats = 8;
+
+// The lanes of the v-th 8-float vector of a tile row that lie inside C's n columns,
+// as AVX2's masked loads and stores want them (all bits set: inside).
+inline __m256i lanes(int n, int v) {
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(n - 8 * v), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+// One row of the tile, two vectors of accumulators, into the n columns of C at c.
+inline void update_row(float* c, int n, __m256 acc0, __m256 acc1, float alpha, float beta) {
+    const __m256 sums[2] = {acc0, acc1};
+    for (int v = 0; v < 2; ++v) {
+        const __m256i inside = lanes(n, v);
+        const __m256 alpha_sum = _mm256_mul_ps(_mm256_set1_ps(alpha), sums[v]);
+        const __m256 out =
+            beta == 0.0f ? alpha_sum
+                         : _mm256_fmadd_ps(_mm256_set1_ps(alpha), sums[v],
+                                           _mm256_mul_ps(_mm256_set1_ps(beta), _mm256_maskload_ps(c + 8 * v, inside)));
+        if (n == NR)
+            _mm256_storeu_ps(c + 8 * v, out);
+        else
+            _mm256_maskstore_ps(c + 8 * v, inside, out);
+    }
+}
+
+// 12 accumulators + 2 registers for the row of B + 1 broadcast: 15 of the 16 ymm
+// registers (the tile BLIS uses on Haswell and Zen).
+inline void micro_kernel(int m, int n, int kc, const float* a, const float* b, int ldb, float* c,
+                         int ldc, float alpha, float beta) {
+    __m256 acc[MR][2];
+    for (auto& row : acc) row[0] = row[1] = _mm256_setzero_ps();
+    for (int p = 0; p < kc; ++p, a += MR, b += ldb) {
+        const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
+#pragma GCC unroll 6
+        for (int r = 0; r < MR; ++r) {
+            const __m256 ar = _mm256_broadcast_ss(a + r);
+            acc[r][0] = _mm256_fmadd_ps(ar, b0, acc[r][0]);
+            acc[r][1] = _mm256_fmadd_ps(ar, b1, acc[r][1]);
+        }
+    }
+#pragma GCC unroll 6
+    for (int r = 0; r < MR; ++r) {  // rows past m: no columns (an `if` here spills acc)
+        const bool inside = r < m;
+        update_row(inside ? c + size_t(r) * ldc : c, inside ? n : 0, acc[r][0], acc[r][1], alpha, beta);
+    }
+}
+
+#else
+
+inline constexpr int MR = 4, NR = 16;
+inline constexpr const char* kName = "portable C++ 4x16";
+inline constexpr int kVectorFloats = 4;  // what the compiler can assume at least (SSE)
+
+// No intrinsics: the j loops have a constant trip count, which the compiler vectorizes
+// for whatever SIMD the target has (how much of acc it keeps in registers is its choice).
+inline void micro_kernel(int m, int n, int kc, const float* a, const float* b, int ldb, float* c,
+                         int ldc, float alpha, float beta) {
+    float acc[MR][NR] = {};
+    for (int p = 0; p < kc; ++p, a += MR, b += ldb)
+        for (int r = 0; r < MR; ++r)
+            for (int j = 0; j < NR; ++j) acc[r][j] += a[r] * b[j];
+    for (int r = 0; r < m; ++r) {
+        for (int j = 0; j < n; ++j) {
+            float& out = c[r * ldc + j];
+            out = beta == 0.0f ? alpha * acc[r][j] : std::fma(alpha, acc[r][j], beta * out);
+        }
+    }
+}
+
+#endif
+
+// The FMA throughput of the calling core in GFLOP/s: the ceiling no kernel can pass.
+// 16 independent chains of vector FMAs, the width of the micro-kernel's, enough to keep
+// both FMA units busy despite each FMA's 4-cycle latency. The best of 50 ms windows over
+// about `seconds`, so that a moment of load from another program does not lower it.
+// (Not inlined: inside a large caller, g++ kept b or c in memory, an extra load per FMA.)
+[[gnu::noinline]] inline double fma_peak_gflops(double seconds) {
+    typedef float Vec __attribute__((vector_size(kVectorFloats * sizeof(float))));
+    constexpr int kChains = 16, kSteps = 10000;
+    using Clock = std::chrono::steady_clock;
+    Vec acc[kChains], b, c;
+    for (int i = 0; i < kVectorFloats; ++i) b[i] = 0.999999f, c[i] = 1e-7f;
+    for (Vec& a : acc) a = b;
+    double best = 0;
+    for (const auto end = Clock::now() + std::chrono::duration<double>(seconds); Clock::now() < end;) {
+        long steps = 0;
+        double elapsed = 0;
+        const auto start = Clock::now();
+        do {
+            for (int s = 0; s < kSteps; ++s) {
+#pragma GCC unroll 16
+                for (int i = 0; i < kChains; ++i) acc[i] = acc[i] * b + c;  // one FMA each
+            }
+            steps += kSteps;
+            elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+        } while (elapsed < 0.05);
+        best = std::max(best, 2.0 * kVectorFloats * kChains * steps / elapsed / 1e9);
+    }
+    float sum = 0;
+    for (Vec& a : acc) sum += a[0];
+    volatile float keep = sum;  // the chains' results are used, so they are computed
+    (void)keep;
+    return best;
+}
+
+}  // namespace nn::kernel
