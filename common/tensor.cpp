@@ -1,5 +1,6 @@
 #include "common/tensor.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace nn {
@@ -37,6 +38,17 @@ std::span<const float> Tensor::row(size_t i) const {
     assert(!shape_.empty() && i < shape_[0]);
     size_t stride = data_.size() / shape_[0];
     return std::span<const float>(data_).subspan(i * stride, stride);
+}
+
+Tensor Tensor::from_rows(std::initializer_list<std::initializer_list<float>> rows) {
+    size_t cols = rows.size() ? rows.begin()->size() : 0;
+    Tensor M({rows.size(), cols});
+    float* out = M.data();
+    for (const auto& row : rows) {
+        if (row.size() != cols) throw std::invalid_argument("Tensor::from_rows: rows of different lengths");
+        out = std::copy(row.begin(), row.end(), out);
+    }
+    return M;
 }
 
 void Tensor::reshape(std::vector<size_t> shape) {

@@ -4,6 +4,7 @@
 // assert, so a debug or sanitizer build catches an index past the end.
 #include <cassert>
 #include <cstddef>
+#include <initializer_list>
 #include <span>
 #include <string>
 #include <vector>
@@ -14,6 +15,9 @@ class Tensor {
 public:
     Tensor() = default;
     explicit Tensor(std::vector<size_t> shape, float fill = 0.0f);
+    // A [rows, cols] matrix written out row by row: from_rows({{1, 2}, {3, 4}}).
+    // Every row must have the same length (std::invalid_argument otherwise).
+    static Tensor from_rows(std::initializer_list<std::initializer_list<float>> rows);
 
     const std::vector<size_t>& shape() const { return shape_; }
     size_t rank() const { return shape_.size(); }

@@ -16,17 +16,7 @@ using namespace perceptron;
 namespace {
 
 // A [rows, cols] tensor from its rows.
-Tensor matrix(std::initializer_list<std::initializer_list<float>> rows) {
-    size_t n = rows.size(), d = rows.begin()->size();
-    Tensor X({n, d});
-    size_t i = 0;
-    for (auto r : rows) {
-        size_t j = 0;
-        for (float v : r) X(i, j++) = v;
-        ++i;
-    }
-    return X;
-}
+Tensor matrix(std::initializer_list<std::initializer_list<float>> rows) { return Tensor::from_rows(rows); }
 
 using Vec = std::vector<float>;
 

@@ -70,3 +70,11 @@ TEST(Tensor, ShapeStringListsTheDimensions) {
 }
 
 }  // namespace
+
+TEST(Tensor, FromRowsLaysTheRowsOutOneAfterAnother) {
+    nn::Tensor M = nn::Tensor::from_rows({{1, 2, 3}, {4, 5, 6}});
+    ASSERT_EQ(M.shape(), (std::vector<size_t>{2, 3}));
+    EXPECT_EQ(M(0, 2), 3.0f);
+    EXPECT_EQ(M(1, 0), 4.0f);
+    EXPECT_THROW(nn::Tensor::from_rows({{1, 2}, {3}}), std::invalid_argument);
+}
