@@ -343,6 +343,17 @@ std::string Figure::script() const {
     return s.str();
 }
 
+Axes plane_axes(std::string title, double lo, double hi) {
+    Axes axes;
+    axes.title = std::move(title);
+    axes.xlabel = "x1";
+    axes.ylabel = "x2";
+    axes.xrange = {lo, hi};
+    axes.yrange = {lo, hi};
+    axes.square = true;
+    return axes;
+}
+
 std::optional<Series> line_in_square(double w1, double w2, double b, double lo, double hi,
                                      std::string title, std::string style) {
     // Where the line crosses the edges x = lo, x = hi, y = lo, y = hi (a corner may be

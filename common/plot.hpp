@@ -33,6 +33,10 @@ struct Series {
     std::string style = "lines lw 2";
 };
 
+// Axes for points of the plane (x1, x2) in the square [lo, hi]^2, with equal units on
+// both axes: the frame of every 2-D data set and decision boundary.
+Axes plane_axes(std::string title, double lo, double hi);
+
 // The part of the line w1 x + w2 y + b = 0 inside the square [lo, hi]^2, as a two-point
 // Series from its left end (lower one if vertical) to its right end: a decision
 // boundary. nullopt when the line misses the square, or w1 = w2 = 0 (no line at all).

@@ -67,13 +67,7 @@ std::string linear_form(const Perceptron& p) {
 // the vector w drawn from the point of the line closest to the origin.
 nn::Figure field_panel(const Perceptron& p, const Square& box, const std::string& name,
                        const std::function<float(float)>& activation) {
-    nn::Axes axes;
-    axes.title = name + "(z),  z = " + linear_form(p);
-    axes.xlabel = "x1";
-    axes.ylabel = "x2";
-    axes.xrange = {box.lo, box.hi};
-    axes.yrange = {box.lo, box.hi};
-    axes.square = true;
+    nn::Axes axes = nn::plane_axes(name + "(z),  z = " + linear_form(p), box.lo, box.hi);
     axes.key = false;  // two panels side by side: the caption says what the lines are
     nn::Figure figure(axes);
     nn::Grid grid{box.lo, box.hi, box.lo, box.hi, 161, 161, {}};

@@ -69,14 +69,7 @@ struct Snapshot {
 };
 
 nn::Figure data_figure(const Separable& data, const std::string& title) {
-    nn::Axes axes;
-    axes.title = title;
-    axes.xlabel = "x1";
-    axes.ylabel = "x2";
-    axes.xrange = {kLo, kHi};
-    axes.yrange = {kLo, kHi};
-    axes.square = true;
-    nn::Figure figure(axes);
+    nn::Figure figure(nn::plane_axes(title, kLo, kHi));
     // Plain discs without the rings of add_points, which blacken small points in a GIF.
     for (int target : {0, 1}) {
         nn::Series points{"t = " + std::to_string(target), {}, {},

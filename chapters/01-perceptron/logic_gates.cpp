@@ -75,15 +75,10 @@ void trace_gate(nn::Trace& trace, int epoch, const Gate& gate, const GateRun& ru
 // by their target, and the learned line.
 nn::Figure gate_panel(const Gate& gate, const GateRun& run, const nn::Tensor& X) {
     const double lo = -0.5, hi = 1.5;
-    nn::Axes axes;
     char weights[80];
     std::snprintf(weights, sizeof weights, ": w = (%g, %g), b = %g", run.p.w[0], run.p.w[1], run.p.b);
-    axes.title = gate.name + (run.converged_at() ? " (learned)" : " (not learned)") + weights;
-    axes.xlabel = "x1";
-    axes.ylabel = "x2";
-    axes.xrange = {lo, hi};
-    axes.yrange = {lo, hi};
-    axes.square = true;
+    nn::Axes axes =
+        nn::plane_axes(gate.name + (run.converged_at() ? " (learned)" : " (not learned)") + weights, lo, hi);
     axes.key = false;  // four panels: the caption says what the colors are
     nn::Figure figure(axes);
     nn::Grid field{lo, hi, lo, hi, 101, 101, {}};

@@ -51,14 +51,8 @@ nn::Grid probability_field(const LinearModel& m) {
 
 nn::Figure boundary_figure(const LinearModel& m, const nn::Dataset2D& train, const std::string& set,
                            double train_accuracy) {
-    nn::Axes axes;
-    axes.title = set + ": p = sigmoid(w . x + b), train accuracy " + nn::fixed(train_accuracy, 3);
-    axes.xlabel = "x1";
-    axes.ylabel = "x2";
-    axes.xrange = {kLo, kHi};
-    axes.yrange = {kLo, kHi};
-    axes.square = true;
-    nn::Figure figure(axes);
+    nn::Figure figure(
+        nn::plane_axes(set + ": p = sigmoid(w . x + b), train accuracy " + nn::fixed(train_accuracy, 3), kLo, kHi));
     nn::Grid field = probability_field(m);
     figure.add_heatmap(field, nn::Palette::TwoClass, std::pair{0.0, 1.0});
     figure.add_contours(field, {0.1, 0.25, 0.75, 0.9}, "lines lw 1 dt 3 lc rgb '#666666'");

@@ -250,3 +250,13 @@ TEST(SaveGif, FailingFrameThrowsAndLeavesNoFile) {
     EXPECT_THROW(nn::save_gif({curves(), nn::Figure().add(bad)}, dir / "a.gif", {200, 150}), std::runtime_error);
     EXPECT_TRUE(fs::is_empty(dir.path()));
 }
+
+TEST(PlaneAxes, FramesTheSquareWithEqualUnitsAndNamesX1X2) {
+    nn::Axes axes = nn::plane_axes("data", -1.5, 2.0);
+    EXPECT_EQ(axes.title, "data");
+    EXPECT_EQ(axes.xlabel, "x1");
+    EXPECT_EQ(axes.ylabel, "x2");
+    EXPECT_EQ(axes.xrange, (std::pair<double, double>{-1.5, 2.0}));
+    EXPECT_EQ(axes.yrange, (std::pair<double, double>{-1.5, 2.0}));
+    EXPECT_TRUE(axes.square);
+}
