@@ -123,6 +123,9 @@ std::vector<Shape> chapter_shapes() {
         }
     }
     list.push_back({"1000x10x784 A B^T (ch1 scores)", Trans::No, Trans::Yes, 1000, 10, 784});
+    // Chapter 3's [784, 30, 10] network on mini-batches of 10: Z = A W^T and nabla_W = delta^T A.
+    list.push_back({"10x30x784 A B^T (ch3 forward)", Trans::No, Trans::Yes, 10, 30, 784});
+    list.push_back({"30x784x10 A^T B (ch3 nabla_W)", Trans::Yes, Trans::No, 30, 784, 10});
     return list;
 }
 

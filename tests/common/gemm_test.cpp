@@ -90,7 +90,7 @@ TEST_P(GemmMatchesReference, OnAwkwardShapesStridesAndScalars) {
 const Sizes kSizes[] = {{1, 1, 1},     {7, 7, 7},       {17, 17, 17},   {63, 63, 63},
                         {100, 100, 100}, {257, 257, 257}, {1, 100, 7},    {17, 63, 1},
                         {100, 7, 63},  {63, 1, 17},      {7, 17, 100},   {1000, 17, 63},
-                        {17, 1000, 100}, {63, 100, 1000}, {13, 257, 1000}};
+                        {17, 1000, 100}, {63, 100, 1000}, {13, 257, 1000}, {10, 30, 784}};
 
 std::string case_name(const ::testing::TestParamInfo<GemmCase>& info) {
     const auto [sizes, trans_a, trans_b, beta] = info.param;
