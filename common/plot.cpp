@@ -299,12 +299,31 @@ Figure& Figure::add_vline(double x, const std::string& label) {
     return *this;
 }
 
+// A text is a quoted string in the data block, so it may hold spaces; a double quote
+// or a line break inside would end it early, so they become a single quote and a space.
+Figure& Figure::add_labels(const std::vector<double>& x, const std::vector<double>& y,
+                           const std::vector<std::string>& texts, const std::string& style) {
+    if (x.size() != y.size() || x.size() != texts.size())
+        throw std::invalid_argument("add_labels: x, y and texts differ in length");
+    std::string data;
+    for (size_t i = 0; i < x.size(); ++i) {
+        std::string text = texts[i];
+        std::replace(text.begin(), text.end(), '"', '\'');
+        std::replace(text.begin(), text.end(), '\n', ' ');
+        data += num(x[i]) + " " + num(y[i]) + " \"" + text + "\"\n";
+    }
+    std::string clause = block_name(layers_.size()) + " using 1:2:3 with labels noenhanced " + style + " notitle";
+    layers_.push_back(layer("labels", clause, data));
+    return *this;
+}
+
 std::string Figure::script() const {
     std::ostringstream s;
     s << "reset\n"
       << "set border lw 1 lc rgb '#444444'\n"
       << "set tics nomirror textcolor rgb '#222222'\n"
       << "set grid back lt 1 lc rgb '#E3E3E3' lw 1\n";
+    if (!axes_.frame) s << "unset border\nunset tics\nunset grid\n";
     if (!axes_.title.empty()) s << "set title " << quote(axes_.title) << " noenhanced\n";
     if (!axes_.xlabel.empty()) s << "set xlabel " << quote(axes_.xlabel) << " noenhanced\n";
     if (!axes_.ylabel.empty()) s << "set ylabel " << quote(axes_.ylabel) << " noenhanced\n";

@@ -23,6 +23,7 @@ struct Axes {
     std::optional<std::pair<double, double>> xrange{}, yrange{};
     bool square = false;     // equal units on both axes (2-D data)
     bool key = true;         // show the legend
+    bool frame = true;       // false: no border, tics or grid (a diagram, a small panel)
 };
 
 // A curve or a point set: style is a gnuplot "with" clause, e.g. "lines lw 2",
@@ -97,6 +98,11 @@ public:
     // A vertical or horizontal reference line with a label, e.g. the bound of a theorem.
     Figure& add_hline(double y, const std::string& label);
     Figure& add_vline(double x, const std::string& label);
+    // Text centred at points, out of the legend: texts[i] at (x[i], y[i]), e.g. the names
+    // of a graph's nodes. style adds gnuplot label options, e.g. "offset 0,1.2 font ',9'".
+    // Each text is one line, printed as written (no enhanced-text markup).
+    Figure& add_labels(const std::vector<double>& x, const std::vector<double>& y,
+                       const std::vector<std::string>& texts, const std::string& style = "");
 
     // The gnuplot script that draws this figure (data inline). Used by the
     // renderers; tests read it without running gnuplot.

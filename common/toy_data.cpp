@@ -1,6 +1,7 @@
 #include "common/toy_data.hpp"
 
 #include <array>
+#include <cassert>
 #include <cmath>
 #include <numbers>
 
@@ -136,5 +137,22 @@ Toy parse_toy(const std::string& name) {
 }
 
 std::string toy_name(Toy kind) { return kNames[static_cast<size_t>(kind)]; }
+
+double friedman1(std::span<const float> x) {
+    assert(x.size() >= 5);
+    const double pi = std::numbers::pi;
+    return 10.0 * std::sin(pi * x[0] * x[1]) + 20.0 * (x[2] - 0.5) * (x[2] - 0.5) + 10.0 * x[3] + 5.0 * x[4];
+}
+
+RegressionSet make_friedman1(size_t n, size_t d, float sigma, Rng& rng) {
+    if (d < 5) throw UsageError("Friedman #1 needs at least 5 features, got " + std::to_string(d));
+    if (!(sigma >= 0.0f)) throw UsageError("the noise sigma must be 0 or more, got " + std::to_string(sigma));
+    RegressionSet data{Tensor({n, d}), std::vector<float>(n)};
+    for (size_t i = 0; i < n; ++i) {
+        for (float& x : data.X.row(i)) x = rng.uniform();
+        data.y[i] = float(friedman1(data.X.row(i)) + double(sigma) * rng.normal());
+    }
+    return data;
+}
 
 }  // namespace nn

@@ -111,4 +111,57 @@ TEST(ToyData, ParseToyRejectsAnUnknownNameListingTheChoices) {
     }
 }
 
+// ---------------------------------------------------------------- Friedman #1
+
+TEST(Friedman1, TargetFollowsTheFormulaAtKnownPoints) {
+    // sin(pi/4) = 0.7071; (0.5 - 0.5)^2 = 0: 7.0711 + 0 + 2 + 1.5.
+    const float x[] = {0.5f, 0.5f, 0.5f, 0.2f, 0.3f, 0.9f};
+    EXPECT_NEAR(nn::friedman1(x), 10 * std::sqrt(0.5) + 2 + 1.5, 1e-5);
+    const float corner[] = {1.0f, 0.5f, 0.0f, 1.0f, 1.0f};  // 10 + 5 + 10 + 5
+    EXPECT_NEAR(nn::friedman1(corner), 30.0, 1e-5);
+}
+
+TEST(Friedman1, FeaturesPastTheFifthDoNotChangeTheTarget) {
+    const float a[] = {0.1f, 0.7f, 0.3f, 0.4f, 0.6f, 0.0f, 0.0f};
+    const float b[] = {0.1f, 0.7f, 0.3f, 0.4f, 0.6f, 0.9f, 0.2f};
+    EXPECT_EQ(nn::friedman1(a), nn::friedman1(b));
+}
+
+TEST(Friedman1, SameSeedGivesTheSameDataInTheUnitCube) {
+    nn::Rng a(21), b(21);
+    nn::RegressionSet first = nn::make_friedman1(300, 10, 1.0f, a);
+    nn::RegressionSet second = nn::make_friedman1(300, 10, 1.0f, b);
+    EXPECT_EQ(first.X.shape_string(), "[300, 10]");
+    ASSERT_EQ(first.size(), 300u);
+    EXPECT_EQ(first.y, second.y);
+    EXPECT_TRUE(std::equal(first.X.span().begin(), first.X.span().end(), second.X.span().begin()));
+    auto [lowest, highest] = std::minmax_element(first.X.span().begin(), first.X.span().end());
+    EXPECT_GE(*lowest, 0.0f);
+    EXPECT_LT(*highest, 1.0f);
+    EXPECT_GT(*highest - *lowest, 0.95f);  // and fill it
+}
+
+TEST(Friedman1, NoiseFreeTargetsAreTheFormulaAndNoiseHasTheRequestedSpread) {
+    nn::Rng quiet_rng(22), noisy_rng(22);
+    nn::RegressionSet quiet = nn::make_friedman1(4000, 6, 0.0f, quiet_rng);
+    nn::RegressionSet noisy = nn::make_friedman1(4000, 6, 2.0f, noisy_rng);
+    double square = 0, mean = 0;
+    for (size_t i = 0; i < quiet.size(); ++i) {
+        EXPECT_FLOAT_EQ(quiet.y[i], float(nn::friedman1(quiet.X.row(i))));
+        double residual = noisy.y[i] - nn::friedman1(noisy.X.row(i));
+        square += residual * residual;
+        mean += quiet.y[i];
+    }
+    EXPECT_NEAR(std::sqrt(square / 4000), 2.0, 0.1);
+    // E[y] = 10 E[sin(pi x1 x2)] + 20/12 + 5 + 2.5, with E[sin(pi x1 x2)] = 0.5247.
+    EXPECT_NEAR(mean / 4000, 5.247 + 20.0 / 12 + 7.5, 0.25);
+}
+
+TEST(Friedman1, FewerThanFiveFeaturesOrNegativeNoiseIsAUsageError) {
+    nn::Rng rng(23);
+    EXPECT_THROW(nn::make_friedman1(10, 4, 1.0f, rng), nn::UsageError);
+    EXPECT_THROW(nn::make_friedman1(10, 5, -1.0f, rng), nn::UsageError);
+    EXPECT_NO_THROW(nn::make_friedman1(10, 5, 0.0f, rng));
+}
+
 }  // namespace
