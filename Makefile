@@ -29,13 +29,14 @@ LDLIBS   := -lboost_program_options -lboost_iostreams -lboost_filesystem -lz -pt
 # Debian packages the build and the chapters need (Ubuntu has the same names).
 PACKAGES := g++ make libgtest-dev libboost-program-options-dev libgnuplot-iostream-dev \
             gnuplot-nox zlib1g-dev dataset-fashion-mnist
-# What `make bench` needs besides: OpenBLAS, the reference our gemm() is measured against.
-BENCH_PACKAGES := libopenblas-dev
+# What `make bench` needs besides: OpenBLAS, the reference our gemm() is measured against,
+# and PyTorch (CPU), the reference for one epoch of training.
+BENCH_PACKAGES := libopenblas-dev python3-torch python3-numpy
 
 # ------------------------------------------------------------------ sources
 
 CHAPTERS      := $(notdir $(wildcard chapters/[0-9A-Z]*))
-TOOLS         := gallery compare bench
+TOOLS         := gallery compare bench reproduce
 COMMON_SRC    := $(wildcard common/*.cpp)
 TOOL_LIB_SRC  := $(filter-out $(TOOLS:%=common/tools/%.cpp),$(wildcard common/tools/*.cpp))
 SOLUTION_SRC  := $(wildcard solutions/*/*.cpp)
@@ -119,7 +120,7 @@ $(foreach c,$(EXERCISE_CHAPTERS),$(eval $(call LEARNER_RULES,$(c))))
 
 # ------------------------------------------------------------------ commands
 
-.PHONY: help deps build binaries test check hint compare run tour bench clean
+.PHONY: help deps build binaries test check hint compare run tour reproduce bench clean
 
 help:
 	@echo "Neural networks from scratch, in C++: the commands"
@@ -131,8 +132,12 @@ help:
 	@echo "  make hint EX=1.2     print the hint for exercise 1.2"
 	@echo "  make compare CH=01   run a chapter on your code and on the solution, same seed:"
 	@echo "                       metrics side by side, overlaid curves, first differing tensor"
-	@echo "  make run CH=01       run one chapter's programs (solutions) with their defaults"
-	@echo "  make bench           the matrix-multiply benchmark"
+	@echo "  make run CH=01       run one chapter's programs (solutions) with their defaults,"
+	@echo "                       then the experiments behind its README tables, if it has any"
+	@echo "  make reproduce CH=03 run a chapter's full experiments and check every number of its"
+	@echo "                       README tables against what the programs print now (minutes)"
+	@echo "  make bench           the benchmarks: matrix multiply against OpenBLAS, one epoch"
+	@echo "                       of training against PyTorch"
 	@echo "  make deps            install missing Debian packages (apt-get, sudo when not root)"
 	@echo "  make clean           remove build/ and out/"
 	@echo
@@ -194,9 +199,9 @@ hint:
 	@chapter=$${EX%%.*}; case $$chapter in [0-9]*) chapter=$$(printf '%02d' "$$chapter");; esac; \
 	file=$$(ls exercises/$$chapter-*/HINTS.md 2>/dev/null | head -n1); \
 	if [ -z "$$file" ]; then echo "hint: no chapter $$chapter with exercises (exercises/$$chapter-*/HINTS.md)" >&2; exit 2; fi; \
-	awk -v id="$(EX)" '/^## / { on = ($$2 == id) } on' "$$file" | grep . >/dev/null \
+	awk -v id="$(EX)" '/^## / { on = ($$2 "" == id "") } on' "$$file" | grep . >/dev/null \
 	  || { echo "hint: no exercise $(EX) in $$file; there are:" $$(awk '/^## /{print $$2}' "$$file") >&2; exit 2; }; \
-	awk -v id="$(EX)" '/^## / { on = ($$2 == id) } on' "$$file"
+	awk -v id="$(EX)" '/^## / { on = ($$2 "" == id "") } on' "$$file"
 
 # Each chapter's programs in reading order, from chapters/<c>/tour.txt.
 tour_of = $(shell cat chapters/$(1)/tour.txt 2>/dev/null)
@@ -225,6 +230,12 @@ run: | deps
 	    echo "== $$c/$$p"; $(B)/bin/$$c/$$p --out out/$$c || exit 1; \
 	  done; \
 	done
+	@# A chapter whose README has tables marked for `make reproduce` runs them too.
+	@for c in $(SELECTED); do \
+	  if grep -q '^<!-- reproduce:' chapters/$$c/README.md; then \
+	    $(MAKE) --no-print-directory reproduce CH=$$c || exit $$?; \
+	  fi; \
+	done
 
 # Quick mode of every chapter, then the gallery. A failing program is reported and
 # the tour goes on; the tour fails at the end if any program failed.
@@ -244,13 +255,25 @@ tour: build
 	$(B)/tools/gallery --out out --chapters chapters && echo "tour: open out/index.html in a browser"; \
 	if [ -n "$$failed" ]; then echo "tour: failed:$$failed" >&2; exit 1; fi
 
-# OpenBLAS is linked into the benchmark and nowhere else.
+# The README tables of one chapter, re-run in full and checked value by value
+# (common/tools/reproduce.cpp). Not part of `make test`: it takes minutes.
+reproduce: | deps
+	@if [ -z "$(CH)" ] || [ -z "$(SELECTED)" ]; then echo "reproduce: say which chapter, e.g. make reproduce CH=03" >&2; exit 2; fi
+	@$(MAKE) --no-print-directory -s -j$(JOBS) $(B)/tools/reproduce \
+	  $(foreach c,$(SELECTED),$(patsubst chapters/%.cpp,$(B)/bin/%,$(wildcard chapters/$(c)/*.cpp)))
+	@for c in $(SELECTED); do \
+	  $(B)/tools/reproduce --chapter $$c --chapters chapters --bin $(B)/bin --out out/reproduce || exit $$?; \
+	done
+
+# OpenBLAS is linked into the benchmark and nowhere else. The training benchmark runs
+# PyTorch through ../shared/bench/torch_peers.py (it says so and goes on without it).
 $(B)/tools/bench: private LDLIBS += -lopenblas
 
 bench:
 	@$(MAKE) --no-print-directory deps PACKAGES="$(PACKAGES) $(BENCH_PACKAGES)"
-	@$(MAKE) --no-print-directory $(B)/tools/bench
+	@$(MAKE) --no-print-directory $(B)/tools/bench $(B)/bin/03-backpropagation/epoch_bench
 	$(B)/tools/bench
+	$(B)/bin/03-backpropagation/epoch_bench --out out/bench --peers $(abspath ../shared/bench)
 
 clean:
 	rm -rf $(BUILD) out

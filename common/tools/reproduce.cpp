@@ -1,0 +1,185 @@
+// reproduce --chapter 03-backpropagation [--chapters chapters] [--bin build/release/bin] [--out out/reproduce]
+//
+// The tool behind `make reproduce CH=..`: reads the chapter's README, finds every
+// table marked <!-- reproduce: key tolerance, ... --> (common/tools/readme_table.hpp),
+// runs each row's command as a learner would type it (plus --out and --progress
+// never), one after another, and checks every marked value against the `result:`
+// line the program prints now. Exit status 0 when all agree, 1 when a value is
+// outside its band or a command fails, 2 when a table is malformed.
+#include <sys/wait.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include "common/cli.hpp"
+#include "common/files.hpp"
+#include "common/tools/readme_table.hpp"
+#include "common/tools/report.hpp"
+
+namespace fs = std::filesystem;
+namespace tools = nn::tools;
+
+namespace {
+
+struct Settings {
+    std::string chapter;
+    fs::path readme, programs, scratch;  // programs: <bin>/<chapter>
+    bool dry_run = false;
+};
+
+// For the shell: 'text', with each ' inside written as '\''.
+std::string shell_quoted(const std::string& text) {
+    std::string q = "'";
+    for (char c : text) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+}
+
+std::string read_text(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// What the learner would type, with the two options the tool adds.
+std::vector<std::string> full_command(const tools::TableRow& row, const fs::path& out) {
+    std::vector<std::string> words{row.program};
+    words.insert(words.end(), row.args.begin(), row.args.end());
+    words.insert(words.end(), {"--out", out.string(), "--progress", "never"});
+    return words;
+}
+
+std::string joined(const std::vector<std::string>& words) {
+    std::string text;
+    for (const std::string& word : words) text += (text.empty() ? "" : " ") + word;
+    return text;
+}
+
+std::string status_text(int raw) {
+    if (raw == -1) return "could not be started";
+    if (WIFEXITED(raw)) return "exit status " + std::to_string(WEXITSTATUS(raw));
+    if (WIFSIGNALED(raw)) return "killed by signal " + std::to_string(WTERMSIG(raw));
+    return "ended abnormally";
+}
+
+// Every program a table names must exist before anything runs: a typo found after
+// an hour of training would be a waste.
+void require_programs(const std::vector<tools::ReproduceTable>& tables, const Settings& s) {
+    for (const auto& table : tables)
+        for (const auto& row : table.rows)
+            if (!fs::is_regular_file(s.programs / row.program))
+                throw nn::DataError(s.readme.string() + ":" + std::to_string(row.line) + ": no program '" +
+                                    row.program + "' in " + s.programs.string() +
+                                    " (a typo in the command, or the chapter is not built: make reproduce builds it)");
+}
+
+// Runs one row's command, its output in its own folder; nullopt when it fails or
+// prints no result line (its stderr is shown).
+std::optional<tools::KeyValues> run_row(const tools::TableRow& row, const Settings& s, size_t number, size_t total) {
+    fs::path out = s.scratch / ("line-" + std::to_string(row.line));
+    std::vector<std::string> words = full_command(row, out);
+    std::cout << "\n== [" << number << "/" << total << "] " << s.readme.string() << ":" << row.line << "  "
+              << joined(words) << std::endl;
+    if (s.dry_run) return std::nullopt;
+    fs::remove_all(out);  // nothing of an earlier run may pass for this one's output
+    nn::make_directories(out.string());
+
+    std::string shell = shell_quoted((s.programs / row.program).string());
+    for (size_t i = 1; i < words.size(); ++i) shell += " " + shell_quoted(words[i]);
+    shell += " >" + shell_quoted((out / "stdout.txt").string()) + " 2>" + shell_quoted((out / "stderr.txt").string()) +
+             " </dev/null";
+    auto start = std::chrono::steady_clock::now();
+    int raw = std::system(shell.c_str());
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::string output = read_text(out / "stdout.txt");
+    auto result = tools::parse_result_line(output);
+    bool ok = raw != -1 && WIFEXITED(raw) && WEXITSTATUS(raw) == 0;
+    if (ok && result) {
+        std::printf("   %.1f s; result:", seconds);
+        for (const auto& [key, value] : *result) std::printf(" %s=%s", key.c_str(), value.c_str());
+        std::printf("\n");
+        std::fflush(stdout);
+        return result;
+    }
+    std::cout << "   FAILED after " << nn::fixed(seconds, 1) << " s: "
+              << (ok ? "it printed no result: line (its output: " + (out / "stdout.txt").string() + ")"
+                     : status_text(raw))
+              << "\n";
+    std::istringstream err(read_text(out / "stderr.txt"));
+    for (std::string line; std::getline(err, line);) std::cout << "   stderr: " << line << "\n";
+    return std::nullopt;
+}
+
+int reproduce(const Settings& s) {
+    std::ifstream in(s.readme);
+    if (!in) throw nn::DataError("cannot read " + s.readme.string());
+    std::vector<tools::ReproduceTable> tables = tools::parse_reproduce_tables(in, s.readme.string());
+    if (tables.empty())
+        throw nn::DataError(s.readme.string() + " has no table marked <!-- reproduce: key tolerance, ... --> "
+                            "on the line above it: nothing to reproduce");
+    require_programs(tables, s);
+    size_t total = 0, number = 0, failed_commands = 0;
+    for (const auto& table : tables) total += table.rows.size();
+    std::cout << "reproduce: " << total << " commands from " << tables.size() << " table(s) of " << s.readme.string()
+              << ", one after another; outputs in " << s.scratch.string() << "/line-N" << std::endl;
+
+    std::vector<tools::CheckedValue> checks;
+    for (const auto& table : tables) {
+        for (const auto& row : table.rows) {
+            auto result = run_row(row, s, ++number, total);
+            if (s.dry_run) continue;
+            if (!result) ++failed_commands;
+            auto row_checks = tools::check_row(table, row, result);
+            checks.insert(checks.end(), row_checks.begin(), row_checks.end());
+        }
+    }
+    if (s.dry_run) return 0;
+
+    size_t ok = 0, failed = 0;
+    for (const auto& c : checks) {
+        ok += c.verdict == tools::Verdict::Ok;
+        failed += c.verdict == tools::Verdict::Fail;
+    }
+    std::cout << "\nThe README's values and this run's (ok: within the tolerance of its marker; "
+                 "shown: not checked)\n\n"
+              << tools::format_checks(checks) << "\n"
+              << "reproduce: " << ok + failed << " values checked, " << ok << " ok, " << failed << " FAIL; "
+              << failed_commands << " of " << total << " commands failed\n";
+    if (failed == 0 && failed_commands == 0) {
+        std::cout << "reproduce: " << s.readme.string() << " agrees with what the programs print now\n";
+        return 0;
+    }
+    std::cout << "reproduce: " << s.readme.string() << " and the code disagree: "
+              << "fix the code, or update the table with the new values and say why\n";
+    return 1;
+}
+
+Settings parse(int argc, char** argv) {
+    namespace po = boost::program_options;
+    std::string chapter, chapters = "chapters", bin = "build/release/bin", out = "out/reproduce";
+    bool dry_run = false;
+    po::options_description options("options");
+    options.add_options()
+        ("chapter", po::value(&chapter), "chapter folder name, e.g. 03-backpropagation")
+        ("chapters", po::value(&chapters)->default_value(chapters), "the chapters folder (for README.md)")
+        ("bin", po::value(&bin)->default_value(bin), "the built programs, in <bin>/<chapter>/")
+        ("out", po::value(&out)->default_value(out), "scratch folder: each run writes to <out>/<chapter>/line-N")
+        ("dry-run", po::bool_switch(&dry_run), "check the tables and print the commands; run nothing");
+    tools::parse_tool_options(argc, argv, "reproduce --chapter NN-name [--bin DIR] [--out DIR]", options);
+    if (chapter.empty()) throw nn::UsageError("--chapter is required, e.g. --chapter 03-backpropagation");
+    fs::path chapter_dir = fs::path(chapters) / chapter;
+    if (!fs::is_directory(chapter_dir)) throw nn::UsageError("--chapter: no folder " + chapter_dir.string());
+    return {chapter, chapter_dir / "README.md", fs::path(bin) / chapter, fs::path(out) / chapter, dry_run};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    int status = 0;
+    int error = nn::run_program(argc, argv, [&] { status = reproduce(parse(argc, argv)); });
+    return error != 0 ? error : status;
+}
