@@ -260,3 +260,13 @@ TEST(PlaneAxes, FramesTheSquareWithEqualUnitsAndNamesX1X2) {
     EXPECT_EQ(axes.yrange, (std::pair<double, double>{-1.5, 2.0}));
     EXPECT_TRUE(axes.square);
 }
+
+TEST(FigureScript, LabelsAreQuotedOneLineEachAndStayOutOfTheLegend) {
+    nn::Figure figure;
+    figure.add_labels({0, 1}, {2, 3}, {"z = +", "say \"hi\"\nthere"}, "offset 0,1");
+    std::string script = figure.script();
+    EXPECT_NE(script.find("0 2 \"z = +\"\n"), std::string::npos) << script;
+    EXPECT_NE(script.find("1 3 \"say 'hi' there\"\n"), std::string::npos) << script;
+    EXPECT_NE(script.find("using 1:2:3 with labels noenhanced offset 0,1 notitle"), std::string::npos) << script;
+    EXPECT_THROW(figure.add_labels({0}, {0, 1}, {"a"}), std::invalid_argument);
+}

@@ -1,0 +1,420 @@
+// Chapter 3, program: a multilayer perceptron on Fashion-MNIST, trained by
+// backpropagation and mini-batch SGD. The defaults are Nielsen's first network,
+// [784, 30, 10] with sigmoids everywhere, the quadratic cost, N(0, 1) weights,
+// eta = 3.0 and mini-batches of 10; each option is one step of the book's
+// progression (cross-entropy, softmax, scaled initialization, L2, dropout, ReLU).
+//
+//   build/release/bin/03-backpropagation/fashion_mlp [--hidden 30] [--cost cross-entropy]
+//       [--output softmax] [--init scaled] [--lambda 5] [--dropout 0.2] [--activation relu]
+//       [--save model.nnbp] [--load model.nnbp]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "03-backpropagation/diagram.hpp"
+#include "03-backpropagation/network.hpp"
+#include "common/cli.hpp"
+#include "common/errors.hpp"
+#include "common/gemm.hpp"
+#include "common/idx.hpp"
+#include "common/metrics.hpp"
+#include "common/plot.hpp"
+#include "common/progress.hpp"
+#include "common/random.hpp"
+#include "common/trace.hpp"
+
+namespace {
+
+using bp::Network;
+using nn::Tensor;
+
+const size_t kClasses = 10;
+const size_t kPixels = 28 * 28;  // the network is built before the data is read; require_shape() checks it
+const char* const kProgram = "fashion_mlp";
+
+struct Settings {
+    std::string hidden = "30", activation = "sigmoid", output = "sigmoid", cost = "quadratic", init = "large";
+    bp::TrainOptions train;  // eta 3, batch 10, no L2, no dropout: Nielsen's first network
+    int batch = 10;
+    int validation = 0;
+    std::string save, load;
+};
+
+// "256,128" -> {256, 128}.
+std::vector<size_t> parse_hidden(const std::string& text) {
+    auto refuse = [&] {
+        return nn::UsageError("--hidden '" + text + "' is not a comma-separated list of layer sizes (e.g. 256,128)");
+    };
+    if (text.empty() || text.back() == ',') throw refuse();
+    std::vector<size_t> sizes;
+    std::stringstream in(text);
+    for (std::string item; std::getline(in, item, ',');) {
+        size_t used = 0;
+        long value = 0;
+        try {
+            value = std::stol(item, &used);
+        } catch (const std::exception&) {
+            throw refuse();
+        }
+        if (used != item.size() || value <= 0 || value > 100000) throw refuse();
+        sizes.push_back(size_t(value));
+    }
+    return sizes;
+}
+
+// Rows [begin, end) of a set, copied.
+nn::ImageSet rows_of(const nn::ImageSet& set, size_t begin, size_t end) {
+    nn::ImageSet part;
+    part.rows = set.rows;
+    part.cols = set.cols;
+    size_t d = set.images.dim(1);
+    part.images = Tensor({end - begin, d});
+    std::copy(set.images.data() + begin * d, set.images.data() + end * d, part.images.data());
+    part.labels.assign(set.labels.begin() + long(begin), set.labels.begin() + long(end));
+    return part;
+}
+
+// "[784, 30, 10]"
+std::string shape_of(const Network& net) {
+    std::string shape;
+    for (size_t n : net.sizes()) shape += (shape.empty() ? "[" : ", ") + std::to_string(n);
+    return shape + "]";
+}
+
+// "[784, 30, 10], sigmoid hidden, sigmoid output, large init"
+std::string describe_network(const Network& net, const Settings& s) {
+    return shape_of(net) + ", " + s.activation + " hidden, " + bp::name_of(net.layers.back().f) + " output, " +
+           s.init + " init";
+}
+
+// "quadratic, eta 3, batch 10" and the regularization, if any.
+std::string describe_training(const Network& net, const Settings& s) {
+    std::string text = bp::name_of(net.cost) + ", eta " + nn::significant(s.train.eta) + ", batch " +
+                       std::to_string(s.batch);
+    if (s.train.lambda > 0) text += ", lambda " + nn::significant(s.train.lambda);
+    if (s.train.dropout > 0) text += ", dropout " + nn::significant(s.train.dropout);
+    return text;
+}
+
+// What the learner's backprop() produces on the first mini-batches: the cost, the
+// output a^L and every layer's gradients, so `make compare` finds the first layer
+// whose gradient departs from the solution's.
+void trace_step(nn::Trace& trace, int step, double cost, const bp::Pass& pass, const bp::Gradients& grads) {
+    trace.record(step, "cost", float(cost));
+    trace.record(step, "output", pass.activations.back().span());
+    for (size_t l = 0; l < grads.nabla_w.size(); ++l) {
+        trace.record(step, "layer" + std::to_string(l + 1) + ".nabla_w", grads.nabla_w[l].span());
+        trace.record(step, "layer" + std::to_string(l + 1) + ".nabla_b", grads.nabla_b[l]);
+    }
+}
+
+// One epoch of mini-batch SGD, as bp::train_epoch() does it (same random draws in
+// the same order), with a progress bar and the trace of the first steps.
+void train_one_epoch(Network& net, const Tensor& X, const Tensor& Y, const bp::TrainOptions& options,
+                     nn::Rng& rng, int epoch, int epochs, nn::ProgressMode mode, nn::Trace& trace) {
+    size_t n = X.dim(0);
+    std::vector<size_t> order = rng.permutation(n);
+    nn::Progress progress("epoch " + std::to_string(epoch) + "/" + std::to_string(epochs), n, mode);
+    bp::Pass pass;
+    pass.activations.resize(net.layers.size() + 1);
+    bp::Gradients grads;
+    Tensor y;
+    long step = 0;
+    // Mini-batches of options.batch rows of X [n, 784]; the last one takes what is left.
+    // Each goes straight into the pass's input slot, activations[0], as in train_epoch().
+    for (size_t start = 0; start < n; start += options.batch, ++step) {
+        std::span<const size_t> idx(order.data() + start, std::min(options.batch, n - start));
+        bp::gather_rows(X, idx, pass.activations[0]);
+        bp::gather_rows(Y, idx, y);
+        bp::forward(net, pass.activations[0], pass, bp::Dropout{options.dropout, &rng});
+        double cost = bp::cost_value(net.cost, net.layers.back().f, pass.activations.back(), y);
+        nn::check_not_diverged(cost, epoch, step, options.eta);
+        bp::backprop(net, pass, y, grads);
+        if (epoch == 1 && trace.wants(int(step))) trace_step(trace, int(step), cost, pass, grads);
+        bp::sgd_step(net, grads, options.eta, options.lambda, n);
+        progress.tick(idx.size());
+    }
+}
+
+// The guess (index of the largest output) for every row of X.
+std::vector<int> guesses(const Network& net, const Tensor& X) {
+    Tensor outputs = bp::predict(net, X);
+    std::vector<int> guess(X.dim(0));
+    for (size_t i = 0; i < X.dim(0); ++i) {
+        auto row = outputs.row(i);
+        guess[i] = int(std::max_element(row.begin(), row.end()) - row.begin());
+    }
+    return guess;
+}
+
+void plot_misclassified(const nn::ImageSet& test, const std::vector<int>& guess,
+                        const std::vector<std::string>& names, nn::Outputs& out) {
+    const size_t shown = 24;
+    std::vector<nn::Image> images;
+    for (size_t i = 0; i < test.size() && images.size() < shown; ++i) {
+        if (guess[i] == test.labels[i]) continue;
+        auto pixels = test.images.row(i);
+        images.push_back(nn::Image{test.rows, test.cols, {pixels.begin(), pixels.end()},
+                                   names[size_t(test.labels[i])] + " -> " + names[size_t(guess[i])]});
+    }
+    if (images.empty()) return;
+    nn::save_image_grid(images, 8, out.path("fashion_mlp_misclassified.png"), nn::Palette::Gray,
+                        "The first misclassified test images (true class -> the network's guess)", {1700, 800});
+    out.figure("fashion_mlp_misclassified.png",
+               "The first test images the network gets wrong, each titled with its true class and the "
+               "network's guess. Most mistakes are between shirts, T-shirts, pullovers and coats, or "
+               "between the three kinds of shoes: images that a person also finds hard at 28x28.");
+}
+
+void plot_confusion(const nn::ImageSet& test, const std::vector<int>& guess, const std::vector<std::string>& names,
+                    nn::Outputs& out) {
+    Tensor confusion({kClasses, kClasses});
+    for (size_t i = 0; i < test.size(); ++i) confusion(size_t(test.labels[i]), size_t(guess[i])) += 1.0f;
+    nn::Axes axes;
+    axes.title = "Test confusion matrix (rows: true class, columns: the network's guess)";
+    axes.xlabel = "guessed class";
+    axes.ylabel = "true class";
+    axes.key = false;
+    nn::Figure figure(axes);
+    figure.add_matrix(confusion, names, names, nn::Palette::Heat);
+    nn::save_png(figure, out.path("fashion_mlp_confusion.png"), {1000, 850});
+    out.figure("fashion_mlp_confusion.png",
+               "Counts of test images by true class (row) and guessed class (column); the diagonal "
+               "holds the right answers. Shirt is the hardest class.");
+}
+
+void plot_network(const Network& net, nn::Outputs& out) {
+    std::string title = "The trained network " + shape_of(net) + " (16 units of each wide layer shown)";
+    nn::save_png(bp::network_diagram(net, title),
+                 out.path("fashion_mlp_network.png"), {1200, 700});
+    out.figure("fashion_mlp_network.png",
+               "The trained network drawn as units and connections, red for positive weights and blue for "
+               "negative ones, thicker for larger |w|. Of each wide layer only its first and last 8 units are "
+               "drawn; the input units shown are pixels of the top and bottom rows, where there is rarely ink, "
+               "so their weights have barely moved from where they started.");
+}
+
+nn::Figure curves_panel(const nn::MetricsLog& log, const std::string& what, const std::string& title,
+                        bool validation) {
+    nn::Axes axes;
+    axes.title = title;
+    axes.xlabel = "epoch";
+    axes.ylabel = what == "cost" ? "mean cost (no L2 term)" : "fraction classified right";
+    nn::Figure figure(axes);
+    figure.add({"train", log.column("epoch"), log.column("train_" + what), "linespoints lw 3 pt 7"});
+    if (validation)
+        figure.add({"validation", log.column("epoch"), log.column("validation_" + what), "linespoints lw 3 pt 9"});
+    figure.add({"test", log.column("epoch"), log.column("test_" + what), "linespoints lw 3 pt 5"});
+    return figure;
+}
+
+struct Sets {
+    nn::ImageSet train, validation, test;
+    Tensor train_Y, validation_Y, test_Y;
+};
+
+Sets load_sets(const nn::CommonOptions& opt, const Settings& s) {
+    Sets sets;
+    nn::ImageSet full = nn::load_image_set(opt.data, nn::Split::Train);
+    sets.test = nn::load_image_set(opt.data, nn::Split::Test);
+    size_t held_out = size_t(s.validation);
+    if (held_out >= full.size())
+        throw nn::UsageError("--validation " + std::to_string(held_out) + " leaves no training images (the set has " +
+                             std::to_string(full.size()) + ")");
+    // The validation images are the last ones, so --quick trains on the same first 10000.
+    sets.validation = rows_of(full, full.size() - held_out, full.size());
+    sets.train = rows_of(full, 0, full.size() - held_out);
+    if (opt.quick) sets.train = nn::first_images(sets.train, 10000);
+    sets.train_Y = bp::one_hot(sets.train.labels, kClasses);
+    sets.validation_Y = bp::one_hot(sets.validation.labels, kClasses);
+    sets.test_Y = bp::one_hot(sets.test.labels, kClasses);
+    return sets;
+}
+
+// --load: the saved network on the test set, no training.
+void evaluate_saved(const nn::CommonOptions& opt, const Settings& s) {
+    Network net = bp::load_network(s.load);
+    Sets sets = load_sets(opt, s);
+    bp::require_shape(net, sets.test.images.dim(1), kClasses, "the test set in " + opt.data);
+    std::printf("%s network loaded from %s\n%s", shape_of(net).c_str(), s.load.c_str(), bp::summary(net).c_str());
+    nn::Outputs out(opt, kProgram);
+    double test_cost = bp::mean_cost(net, sets.test.images, sets.test_Y);
+    std::vector<int> guess = guesses(net, sets.test.images);
+    std::vector<std::string> names = nn::class_names_of(opt.data);
+    plot_misclassified(sets.test, guess, names, out);
+    plot_confusion(sets.test, guess, names, out);
+    plot_network(net, out);
+    out.result({{"test_accuracy", nn::fixed(bp::accuracy(net, sets.test.images, sets.test.labels), 4)},
+                {"test_cost", nn::fixed(test_cost, 4)},
+                {"parameters", std::to_string(net.parameter_count())}});
+}
+
+void require_one_of(const std::string& option, const std::string& value, const std::vector<std::string>& choices) {
+    std::string listed;
+    for (size_t i = 0; i < choices.size(); ++i) {
+        if (value == choices[i]) return;
+        listed += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + choices[i];
+    }
+    throw nn::UsageError(option + " must be " + listed + " (got '" + value + "')");
+}
+
+void check_settings(Settings& s) {
+    require_one_of("--activation", s.activation, {"sigmoid", "tanh", "relu"});
+    require_one_of("--output", s.output, {"sigmoid", "softmax"});
+    if (s.output == "softmax" && s.cost != "cross-entropy")
+        throw nn::UsageError("--output softmax goes with --cost cross-entropy (got --cost " + s.cost + ")");
+    nn::require_positive("--eta", s.train.eta);
+    nn::require_positive("--batch", s.batch);
+    nn::require_in_range("--lambda", s.train.lambda, 0.0, 1e6);
+    nn::require_in_range("--dropout", s.train.dropout, 0.0, 0.95);
+    nn::require_in_range("--validation", s.validation, 0.0, 1e9);
+    s.train.batch = size_t(s.batch);
+    if (!s.load.empty() && !s.save.empty())
+        throw nn::UsageError("--load evaluates a saved network without training; it cannot be combined with --save");
+    if (!s.save.empty()) {
+        std::filesystem::path folder = std::filesystem::path(s.save).parent_path();
+        std::error_code ec;
+        if (!folder.empty() && !std::filesystem::is_directory(folder, ec))
+            throw nn::UsageError("--save " + s.save + ": there is no folder " + folder.string() + " to write it in");
+    }
+}
+
+// The metrics of one epoch, in the order of the log's columns: whole sets, no dropout.
+std::vector<double> epoch_metrics(const Network& net, const Sets& sets, int epoch, bool validation) {
+    std::vector<double> row{double(epoch),
+                            bp::mean_cost(net, sets.train.images, sets.train_Y),
+                            bp::accuracy(net, sets.train.images, sets.train.labels),
+                            bp::mean_cost(net, sets.test.images, sets.test_Y),
+                            bp::accuracy(net, sets.test.images, sets.test.labels)};
+    if (validation)
+        row.insert(row.end(), {bp::mean_cost(net, sets.validation.images, sets.validation_Y),
+                               bp::accuracy(net, sets.validation.images, sets.validation.labels)});
+    return row;
+}
+
+// "epoch 3  train_cost=0.1727 ... seconds=0.10": the seconds are printed but kept out of
+// the main CSV, so that the same seed gives the same CSV.
+void print_epoch(const nn::MetricsLog& log, double seconds) {
+    const std::vector<double>& row = log.rows().back();
+    std::string line = "epoch " + std::to_string(int(row[0]));
+    for (size_t c = 1; c < row.size(); ++c) line += "  " + log.columns()[c] + "=" + nn::significant(row[c], 4);
+    std::printf("%s  seconds=%s\n", line.c_str(), nn::fixed(seconds, 2).c_str());
+    std::fflush(stdout);
+}
+
+void plot_run(const Network& net, const Settings& s, const nn::MetricsLog& log, const Sets& sets,
+              const nn::CommonOptions& opt, nn::Outputs& out) {
+    bool validation = s.validation > 0;
+    nn::save_png({curves_panel(log, "cost", "Cost: " + describe_network(net, s), validation),
+                  curves_panel(log, "accuracy", "Accuracy: " + describe_training(net, s), validation)},
+                 2, out.path("fashion_mlp_curves.png"), {1500, 600});
+    out.figure("fashion_mlp_curves.png",
+               "The mean cost (left) and the accuracy (right) on the training and the test set after each "
+               "epoch. Where the training curves keep improving and the test curves stop, the network "
+               "has begun to learn its training images rather than clothes: it overfits.");
+    std::vector<int> guess = guesses(net, sets.test.images);
+    std::vector<std::string> names = nn::class_names_of(opt.data);
+    plot_misclassified(sets.test, guess, names, out);
+    plot_confusion(sets.test, guess, names, out);
+    plot_network(net, out);
+}
+
+// The last epoch's numbers (what the README quotes), and the best epoch for curiosity.
+std::vector<std::pair<std::string, std::string>> result_of(const nn::MetricsLog& log, bool validation, double seconds) {
+    const std::vector<double>& last = log.rows().back();
+    std::vector<double> test_accuracy = log.column("test_accuracy");
+    size_t best = size_t(std::max_element(test_accuracy.begin(), test_accuracy.end()) - test_accuracy.begin());
+    std::vector<std::pair<std::string, std::string>> result{
+        {"test_accuracy", nn::fixed(last[4], 4)}, {"test_cost", nn::fixed(last[3], 4)},
+        {"train_accuracy", nn::fixed(last[2], 4)}};
+    if (validation) result.push_back({"validation_accuracy", nn::fixed(last[6], 4)});
+    result.insert(result.end(), {{"best_test_accuracy", nn::fixed(test_accuracy[best], 4)},
+                                 {"best_epoch", std::to_string(best + 1)},
+                                 {"epochs", std::to_string(log.rows().size())},
+                                 {"seconds", nn::fixed(seconds, 1)}});
+    return result;
+}
+
+void train_and_report(const nn::CommonOptions& opt, const Settings& s) {
+    std::vector<size_t> sizes{kPixels};
+    for (size_t n : parse_hidden(s.hidden)) sizes.push_back(n);
+    sizes.push_back(kClasses);
+    nn::Rng rng(opt.seed);
+    Network net = bp::make_network(sizes, bp::parse_activation(s.activation), bp::parse_activation(s.output),
+                                   bp::parse_cost(s.cost), bp::parse_init(s.init), rng);
+    Sets sets = load_sets(opt, s);
+    bp::require_shape(net, sets.train.images.dim(1), kClasses, "the training set in " + opt.data);
+    bool validation = s.validation > 0;
+    int epochs = opt.quick ? std::min(opt.epochs, 3) : opt.epochs;
+    std::string held_out = validation ? ", validation " + sets.validation.images.shape_string() : "";
+    std::printf("%s, %s\ntrain %s%s, test %s, %d epochs\n%s", describe_network(net, s).c_str(),
+                describe_training(net, s).c_str(), sets.train.images.shape_string().c_str(), held_out.c_str(),
+                sets.test.images.shape_string().c_str(), epochs, bp::summary(net).c_str());
+    nn::Outputs out(opt, kProgram);
+    nn::Trace trace = opt.trace.empty() ? nn::Trace() : nn::Trace(opt.trace);
+
+    std::vector<std::string> columns{"epoch", "train_cost", "train_accuracy", "test_cost", "test_accuracy"};
+    if (validation) columns.insert(columns.end(), {"validation_cost", "validation_accuracy"});
+    nn::MetricsLog log(columns, false), times({"epoch", "seconds"}, false);
+    double seconds = 0;  // training only, not the evaluations
+    for (int epoch = 1; epoch <= epochs; ++epoch) {
+        auto start = std::chrono::steady_clock::now();
+        train_one_epoch(net, sets.train.images, sets.train_Y, s.train, rng, epoch, epochs, opt.progress, trace);
+        double epoch_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        seconds += epoch_seconds;
+        if (epoch == 1) trace.close();
+        log.add(epoch_metrics(net, sets, epoch, validation));
+        times.add({double(epoch), epoch_seconds});
+        print_epoch(log, epoch_seconds);
+    }
+    if (!s.save.empty()) {
+        bp::save_network(net, s.save);
+        std::printf("saved the network to %s\n", s.save.c_str());
+    }
+    log.write_csv(out.path("fashion_mlp.csv"));
+    times.write_csv(out.path("fashion_mlp_seconds.csv"));
+    plot_run(net, s, log, sets, opt, out);
+    out.result(result_of(log, validation, seconds));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    return nn::run_program(argc, argv, [&] {
+        nn::Cli cli(kProgram, "A multilayer perceptron on Fashion-MNIST, trained by backpropagation",
+                    "out/03-backpropagation");
+        cli.add_epochs(30);
+        cli.add_data();
+        Settings s;
+        cli.options().add_options()
+            ("hidden", nn::po::value(&s.hidden)->default_value(s.hidden)->value_name("LIST"),
+             "hidden layer sizes, comma-separated (e.g. 256,128)")
+            ("activation", nn::po::value(&s.activation)->default_value(s.activation)->value_name("F"),
+             "hidden activation: sigmoid, tanh or relu")
+            ("output", nn::po::value(&s.output)->default_value(s.output)->value_name("F"),
+             "output activation: sigmoid or softmax")
+            ("cost", nn::po::value(&s.cost)->default_value(s.cost)->value_name("C"), "quadratic or cross-entropy")
+            ("init", nn::po::value(&s.init)->default_value(s.init)->value_name("NAME"),
+             "weights: large N(0,1), scaled N(0,1/n_in) or he N(0,2/n_in)")
+            ("eta", nn::po::value(&s.train.eta)->default_value(s.train.eta)->value_name("X"), "learning rate")
+            ("batch", nn::po::value(&s.batch)->default_value(s.batch)->value_name("N"), "examples per mini-batch")
+            ("lambda", nn::po::value(&s.train.lambda)->default_value(s.train.lambda)->value_name("X"),
+             "L2 regularization: W <- (1 - eta lambda / n) W - eta nabla_W")
+            ("dropout", nn::po::value(&s.train.dropout)->default_value(s.train.dropout)->value_name("P"),
+             "probability of dropping a hidden unit while training, in [0, 0.95]")
+            ("validation", nn::po::value(&s.validation)->default_value(s.validation)->value_name("N"),
+             "hold out the last N training images as a validation set (for tuning eta and lambda)")
+            ("save", nn::po::value(&s.save)->value_name("FILE"), "write the trained network to FILE")
+            ("load", nn::po::value(&s.load)->value_name("FILE"),
+             "evaluate the network saved in FILE on the test set, no training");
+        nn::CommonOptions opt = cli.parse(argc, argv);
+        nn::gemm_set_threads(1);  // one thread: the same seed gives the same bits
+        check_settings(s);
+        if (!s.load.empty()) return evaluate_saved(opt, s);
+        train_and_report(opt, s);
+    });
+}
