@@ -17,6 +17,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <cmath>
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -179,6 +180,14 @@ inline std::string result_value(const std::string& line, const std::string& key)
     for (std::string field; in >> field;)
         if (field.rfind(key + "=", 0) == 0) return field.substr(key.size() + 1);
     return "";
+}
+
+// The number `key` holds in a result line. When the key is absent: a failed expectation,
+// and NaN, which fails every comparison made with it afterwards.
+inline double result_number(const std::string& line, const std::string& key) {
+    std::string text = result_value(line, key);
+    EXPECT_FALSE(text.empty()) << "no " << key << " in: " << line;
+    return text.empty() ? std::nan("") : std::stod(text);
 }
 
 }  // namespace programs

@@ -20,11 +20,6 @@ using namespace programs;
     REQUIRE_PROGRAMS(dir, "03-backpropagation", "epoch_bench");                        \
     if (!fs::is_directory(kFashionDir)) GTEST_SKIP() << "no Fashion-MNIST in " << kFashionDir
 
-double number(const std::string& line, const std::string& key) {
-    std::string value = result_value(line, key);
-    return value.empty() ? NAN : std::stod(value);
-}
-
 // A "python" that answers the import probe with a version and prints the line
 // torch_peers.py prints, 2 seconds and accuracy 0.8 for every model.
 void write_fake_peer(const ScratchDir& tmp) {
@@ -95,7 +90,7 @@ TEST(EpochBench, PutsThePeersSecondsAndAccuracyBesideOursWithTheirRatio) {
         std::string m = model;
         EXPECT_EQ(result_value(line, "torch_" + m + "_seconds"), "2.000") << line;
         EXPECT_EQ(result_value(line, "torch_" + m + "_accuracy"), "0.8000") << line;
-        double ours = number(line, "ours_" + m + "_seconds"), ratio = number(line, "ratio_" + m);
+        double ours = result_number(line, "ours_" + m + "_seconds"), ratio = result_number(line, "ratio_" + m);
         ASSERT_GT(ours, 0) << line;
         EXPECT_NEAR(ratio, 2.0 / ours, 0.02 * ratio + 0.01) << line;  // both rounded in the result line
     }

@@ -21,12 +21,6 @@ using namespace programs;
 
 const std::vector<std::string> kPrograms{"gradient_check", "regression", "vanishing"};
 
-double value(const std::string& result, const std::string& key) {
-    std::string text = result_value(result, key);
-    EXPECT_FALSE(text.empty()) << "no " << key << " in: " << result;
-    return text.empty() ? 0.0 : std::stod(text);
-}
-
 // ---------------------------------------------------------------- help and bad options
 
 class Experiments03_CommandLine : public testing::TestWithParam<std::string> {};
@@ -79,15 +73,15 @@ TEST(Experiments03_Quick, GradientCheckPassesEveryLayerAndCatchesTheBugAndTheKin
     ScratchDir tmp;
     ProcessRun run = expect_quick_run(*dir, "gradient_check", tmp.path() / "first", tmp.path());
     std::string result = result_line(run.out);
-    double tolerance = value(result, "tolerance");
-    EXPECT_LT(value(result, "worst_error"), tolerance) << result;
+    double tolerance = result_number(result, "tolerance");
+    EXPECT_LT(result_number(result, "worst_error"), tolerance) << result;
     // A missing f' is off by order 1; a nudge across a ReLU's kink by about 0.35.
-    EXPECT_GT(value(result, "bug_error"), 0.3) << result;
-    EXPECT_GT(value(result, "kink_error"), 5 * tolerance) << result;
-    EXPECT_LT(value(result, "kink_avoided_error"), tolerance) << result;
+    EXPECT_GT(result_number(result, "bug_error"), 0.3) << result;
+    EXPECT_GT(result_number(result, "kink_error"), 5 * tolerance) << result;
+    EXPECT_LT(result_number(result, "kink_avoided_error"), tolerance) << result;
     // Theory says (3 u)^(1/3) = 6e-3 for float costs.
-    EXPECT_GE(value(result, "best_eps"), 1e-3) << result;
-    EXPECT_LE(value(result, "best_eps"), 3e-2) << result;
+    EXPECT_GE(result_number(result, "best_eps"), 1e-3) << result;
+    EXPECT_LE(result_number(result, "best_eps"), 3e-2) << result;
     ProcessRun again = expect_quick_run(*dir, "gradient_check", tmp.path() / "second", tmp.path());
     std::string csv = read_text(tmp.path() / "first" / "gradient_check_eps.csv");
     EXPECT_NE(csv.find("eps,float_error,double_error"), std::string::npos);
@@ -99,8 +93,8 @@ TEST(Experiments03_Quick, RegressionMlpBeatsTheLinearModelAndStaysAboveTheNoise)
     ScratchDir tmp;
     ProcessRun run = expect_quick_run(*dir, "regression", tmp.path() / "out", tmp.path());
     std::string result = result_line(run.out);
-    double mlp = value(result, "mlp_test_rmse"), linear = value(result, "linear_test_rmse");
-    double noise = value(result, "noise_rmse");
+    double mlp = result_number(result, "mlp_test_rmse"), linear = result_number(result, "linear_test_rmse");
+    double noise = result_number(result, "noise_rmse");
     EXPECT_NEAR(noise, 1.0, 0.1) << result;  // sigma = 1 on 2000 test examples
     EXPECT_GT(linear, 2.0) << result;        // the sine and the square are out of its reach
     EXPECT_LT(mlp, 0.65 * linear) << result;
@@ -116,11 +110,11 @@ TEST(Experiments03_Quick, VanishingSigmoidGradientsShrinkDownTheLayersAndReluOne
     ProcessRun run = expect_quick_run(*dir, "vanishing", tmp.path() / "out", tmp.path());
     std::string result = result_line(run.out);
     // Seven sigmoid layers, each multiplying delta by W^T sigma' (about 1/4 or less).
-    EXPECT_LT(value(result, "sigmoid_ratio"), 0.01) << result;
-    EXPECT_LT(value(result, "sigmoid_speed_ratio"), 0.01) << result;
-    EXPECT_GT(value(result, "relu_ratio"), 0.3) << result;
-    EXPECT_GT(value(result, "relu_speed_ratio"), 0.3) << result;
-    EXPECT_GT(value(result, "relu_test_accuracy"), value(result, "sigmoid_test_accuracy") + 0.1) << result;
+    EXPECT_LT(result_number(result, "sigmoid_ratio"), 0.01) << result;
+    EXPECT_LT(result_number(result, "sigmoid_speed_ratio"), 0.01) << result;
+    EXPECT_GT(result_number(result, "relu_ratio"), 0.3) << result;
+    EXPECT_GT(result_number(result, "relu_speed_ratio"), 0.3) << result;
+    EXPECT_GT(result_number(result, "relu_test_accuracy"), result_number(result, "sigmoid_test_accuracy") + 0.1) << result;
 }
 
 }  // namespace

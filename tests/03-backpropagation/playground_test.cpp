@@ -31,12 +31,6 @@ size_t count(const std::string& text, const std::string& part) {
     return n;
 }
 
-double result_number(const ProcessRun& run, const std::string& key) {
-    std::string value = result_value(result_line(run.out), key);
-    EXPECT_FALSE(value.empty()) << "no " << key << " in: " << result_line(run.out);
-    return value.empty() ? NAN : std::stod(value);
-}
-
 void write(const fs::path& file, const std::string& text) { std::ofstream(file) << text; }
 
 // Three round clouds in the plane, labelled 2, 5 and 9 (not 0..2: the program maps them).
@@ -86,7 +80,7 @@ TEST_P(Playground_Toy, ReachesItsAccuracyAndDrawsEveryFigure) {
     std::vector<std::string> args{"--set", GetParam().set};
     args.insert(args.end(), GetParam().args.begin(), GetParam().args.end());
     ProcessRun run = expect_quick_run(*dir, "playground", tmp / "out", tmp.path(), args);
-    EXPECT_GE(result_number(run, "test_accuracy"), GetParam().min_test_accuracy) << run.out;
+    EXPECT_GE(result_number(result_line(run.out), "test_accuracy"), GetParam().min_test_accuracy) << run.out;
     EXPECT_EQ(result_value(result_line(run.out), "data_set"), GetParam().set);
     Manifest manifest = read_manifest(tmp / "out" / "playground.manifest");
     for (const char* figure : {"playground_boundary.gif", "playground_boundary.png", "playground_hidden.png",
@@ -123,7 +117,7 @@ TEST(Playground_Csv, ThreeClassesInThePlaneAreLearnedAndDrawnAsRegions) {
     write(tmp / "clouds.csv", three_clouds_csv(240));
     ProcessRun run = expect_quick_run(*dir, "playground", tmp / "out", tmp.path(),
                                       {"--csv", (tmp / "clouds.csv").string(), "--target", "kind", "--epochs", "100"});
-    EXPECT_GE(result_number(run, "test_accuracy"), 0.95) << run.out;
+    EXPECT_GE(result_number(result_line(run.out), "test_accuracy"), 0.95) << run.out;
     EXPECT_NE(run.out.find("3 classes of 'kind'"), std::string::npos) << run.out;
     EXPECT_NE(run.out.find("dense 3 + softmax"), std::string::npos) << run.out;
     Manifest manifest = read_manifest(tmp / "out" / "playground.manifest");
@@ -139,7 +133,7 @@ TEST(Playground_Csv, SmoothRegressionIsFittedAndDrawnAsPredictionsAgainstTruth) 
                                       {"--csv", (tmp / "smooth.csv").string(), "--target", "y", "--epochs", "200"});
     // The target's standard deviation is 1.57 (a constant's RMSE); the best linear model's
     // RMSE is about 0.6, since b^2 / 2 alone varies that much. Seed 7 gives 0.11.
-    EXPECT_LT(result_number(run, "test_rmse"), 0.25) << run.out;
+    EXPECT_LT(result_number(result_line(run.out), "test_rmse"), 0.25) << run.out;
     EXPECT_NE(run.out.find("dense 3 + linear"), std::string::npos) << run.out;
     Manifest manifest = read_manifest(tmp / "out" / "playground.manifest");
     EXPECT_TRUE(has(manifest.figures, "playground_predictions.png"));

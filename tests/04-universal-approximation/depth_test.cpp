@@ -14,12 +14,6 @@ namespace {
 
 using namespace programs;
 
-double value(const std::string& result, const std::string& key) {
-    std::string text = result_value(result, key);
-    EXPECT_FALSE(text.empty()) << "no " << key << " in: " << result;
-    return text.empty() ? 0.0 : std::stod(text);
-}
-
 // Samples at (i + 1/2) / 3^7: no sample interval has a corner j / 2^k at its middle, where
 // the slope across it would be 0.
 constexpr int kSamples = 2187;
@@ -64,13 +58,13 @@ TEST(Programs04_Towers, QuickRunShrinksTheErrorInsideCellsButNotInTheCornerPits)
     for (const char* figure : {"towers_one.png", "towers_grid.png", "towers_error.png"})
         EXPECT_TRUE(has_image_signature(tmp.path() / "out" / figure)) << figure;
     std::string result = result_line(run.out);
-    double inside5 = value(result, "interior_max_error_n5"), inside20 = value(result, "interior_max_error_n20");
+    double inside5 = result_number(result, "interior_max_error_n5"), inside20 = result_number(result, "interior_max_error_n20");
     // Four times the towers per side, about a quarter of the error; below the slope bound 1.5 / n.
     EXPECT_LT(inside20, 0.4 * inside5) << result;
     EXPECT_LT(inside20, 1.5 / 20) << result;
-    EXPECT_LT(value(result, "rms_error_n20"), 0.5 * value(result, "rms_error_n5")) << result;
+    EXPECT_LT(result_number(result, "rms_error_n20"), 0.5 * result_number(result, "rms_error_n5")) << result;
     // At an inner corner all four towers are off: the error is f there, up to about 1.
-    EXPECT_GT(value(result, "corner_error_n20"), 0.8) << result;
+    EXPECT_GT(result_number(result, "corner_error_n20"), 0.8) << result;
     EXPECT_EQ(result_value(result, "units_n20"), "2000") << result;
     EXPECT_NE(read_text(tmp.path() / "out" / "towers_error.csv").find("n,units,corner_error"), std::string::npos);
 }
@@ -95,13 +89,13 @@ TEST(Programs04_Depth, QuickRunBuildsBothExactNetworksAndNeedsTwoToTheKShallowUn
     EXPECT_EQ(result_value(result, "k"), "4") << result;
     EXPECT_EQ(result_value(result, "deep_units"), "8") << result;
     EXPECT_EQ(result_value(result, "shallow_exact_units"), "16") << result;
-    EXPECT_LT(value(result, "deep_max_error"), 1e-5) << result;
-    EXPECT_LT(value(result, "shallow_exact_max_error"), 1e-5) << result;
+    EXPECT_LT(result_number(result, "deep_max_error"), 1e-5) << result;
+    EXPECT_LT(result_number(result, "shallow_exact_max_error"), 1e-5) << result;
     // 15 units make at most 16 pieces with corners at j/15, not the sawtooth's: far off.
-    EXPECT_GT(value(result, "best_max_error_m15"), 0.2) << result;
+    EXPECT_GT(result_number(result, "best_max_error_m15"), 0.2) << result;
     EXPECT_EQ(result_value(result, "best_width_for_max_error_0.1"), "16") << result;
     // SGD does not find the exact 16-unit network (what the README says of the right panel).
-    EXPECT_GT(value(result, "trained_max_error_m16"), 0.1) << result;
+    EXPECT_GT(result_number(result, "trained_max_error_m16"), 0.1) << result;
     ProcessRun again = expect_quick_run(*dir, "depth", tmp.path() / "again", tmp.path());
     std::string csv = read_text(tmp.path() / "out" / "depth_error.csv");
     EXPECT_NE(csv.find("width,best_max_error"), std::string::npos);

@@ -8,17 +8,7 @@
 
 #include "tests/program_runner.hpp"
 
-namespace {
-
 using namespace programs;
-
-double value(const std::string& result, const std::string& key) {
-    std::string text = result_value(result, key);
-    EXPECT_FALSE(text.empty()) << "no " << key << " in: " << result;
-    return text.empty() ? 0.0 : std::stod(text);
-}
-
-}  // namespace
 
 TEST(Programs04_VisualProof, QuickRunWritesEveryFigureAndAnErrorFallingLikeOneOverN) {
     REQUIRE_PROGRAMS(dir, "04-universal-approximation", "visual_proof");
@@ -28,13 +18,13 @@ TEST(Programs04_VisualProof, QuickRunWritesEveryFigureAndAnErrorFallingLikeOneOv
                                "visual_proof_bumps.png", "visual_proof_error.png"})
         EXPECT_TRUE(has_image_signature(tmp.path() / "out" / figure)) << figure;
     std::string result = result_line(run.out);
-    double e10 = value(result, "max_error_10"), e100 = value(result, "max_error_100");
-    double e1000 = value(result, "max_error_1000");
+    double e10 = result_number(result, "max_error_10"), e100 = result_number(result, "max_error_100");
+    double e1000 = result_number(result, "max_error_1000");
     // Ten times the bumps, about a tenth of the error.
     EXPECT_LT(e100, 0.2 * e10) << result;
     EXPECT_LT(e1000, 0.2 * e100) << result;
     EXPECT_LT(e1000, 0.005) << result;
-    EXPECT_NEAR(value(result, "slope"), -1.0, 0.1) << result;
+    EXPECT_NEAR(result_number(result, "slope"), -1.0, 0.1) << result;
     EXPECT_NE(read_text(tmp.path() / "out" / "visual_proof_error.csv").find("bumps,max_error"), std::string::npos);
 }
 

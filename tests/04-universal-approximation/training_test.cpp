@@ -17,12 +17,6 @@ const char* const kChapter = "04-universal-approximation";
 
 #define REQUIRE_CHAPTER4(dir) REQUIRE_PROGRAMS(dir, kChapter, "width")
 
-double value_of(const std::string& line, const std::string& key) {
-    std::string text = result_value(line, key);
-    EXPECT_FALSE(text.empty()) << "no " << key << " in: " << line;
-    return text.empty() ? -1.0 : std::stod(text);
-}
-
 TEST(Ch4Width, ErrorFallsWithWidthForTheContinuousTargets) {
     REQUIRE_CHAPTER4(dir);
     ScratchDir tmp;
@@ -31,11 +25,11 @@ TEST(Ch4Width, ErrorFallsWithWidthForTheContinuousTargets) {
     EXPECT_EQ(result_value(line, "widest"), "64") << line;
     for (const std::string target : {"sin", "abs", "nielsen"}) {
         SCOPED_TRACE(target);
-        EXPECT_LT(value_of(line, target + "_rms"), 0.5 * value_of(line, target + "_rms_narrowest")) << line;
+        EXPECT_LT(result_number(line, target + "_rms"), 0.5 * result_number(line, target + "_rms_narrowest")) << line;
     }
-    EXPECT_LT(value_of(line, "sin_max"), 0.6) << line;
+    EXPECT_LT(result_number(line, "sin_max"), 0.6) << line;
     // The step is not continuous: no sum of tanh units meets it at the jump.
-    EXPECT_GT(value_of(line, "step_max"), 0.3) << line;
+    EXPECT_GT(result_number(line, "step_max"), 0.3) << line;
 }
 
 TEST(Ch4Limits, FitLeavesTheTargetOutsideTheTrainingInterval) {
@@ -43,9 +37,9 @@ TEST(Ch4Limits, FitLeavesTheTargetOutsideTheTrainingInterval) {
     ScratchDir tmp;
     ProcessRun run = expect_quick_run(*dir, "limits", tmp / "out", tmp.path());
     std::string line = result_line(run.out);
-    EXPECT_LT(value_of(line, "inside_max"), 0.3) << line;
-    EXPECT_GT(value_of(line, "outside_max"), 1.0) << line;
-    EXPECT_GT(value_of(line, "outside_max"), 5 * value_of(line, "inside_max")) << line;
+    EXPECT_LT(result_number(line, "inside_max"), 0.3) << line;
+    EXPECT_GT(result_number(line, "outside_max"), 1.0) << line;
+    EXPECT_GT(result_number(line, "outside_max"), 5 * result_number(line, "inside_max")) << line;
 }
 
 TEST(Ch4Limits, TrainingStallsAboveTheConstructedNetworkOfAsManyUnits) {
@@ -54,8 +48,8 @@ TEST(Ch4Limits, TrainingStallsAboveTheConstructedNetworkOfAsManyUnits) {
     ProcessRun run = expect_quick_run(*dir, "limits", tmp / "out", tmp.path());
     std::string line = result_line(run.out);
     EXPECT_EQ(result_value(line, "units"), "100") << line;
-    EXPECT_GT(value_of(line, "trained_cost"), 2 * value_of(line, "constructed_cost")) << line;
-    EXPECT_LT(value_of(line, "constructed_cost"), 2e-4) << line;
+    EXPECT_GT(result_number(line, "trained_cost"), 2 * result_number(line, "constructed_cost")) << line;
+    EXPECT_LT(result_number(line, "constructed_cost"), 2e-4) << line;
 }
 
 TEST(Ch4Training, BadOptionsAreOneLineAndExitTwo) {
