@@ -112,32 +112,15 @@ void trace_step(nn::Trace& trace, int step, double cost, const bp::Pass& pass, c
     }
 }
 
-// One epoch of mini-batch SGD, as bp::train_epoch() does it (same random draws in
-// the same order), with a progress bar and the trace of the first steps.
+// One epoch of bp::train_epoch(), with a progress bar and the trace of the first steps.
 void train_one_epoch(Network& net, const Tensor& X, const Tensor& Y, const bp::TrainOptions& options,
                      nn::Rng& rng, int epoch, int epochs, nn::ProgressMode mode, nn::Trace& trace) {
-    size_t n = X.dim(0);
-    std::vector<size_t> order = rng.permutation(n);
-    nn::Progress progress("epoch " + std::to_string(epoch) + "/" + std::to_string(epochs), n, mode);
-    bp::Pass pass;
-    pass.activations.resize(net.layers.size() + 1);
-    bp::Gradients grads;
-    Tensor y;
-    long step = 0;
-    // Mini-batches of options.batch rows of X [n, 784]; the last one takes what is left.
-    // Each goes straight into the pass's input slot, activations[0], as in train_epoch().
-    for (size_t start = 0; start < n; start += options.batch, ++step) {
-        std::span<const size_t> idx(order.data() + start, std::min(options.batch, n - start));
-        bp::gather_rows(X, idx, pass.activations[0]);
-        bp::gather_rows(Y, idx, y);
-        bp::forward(net, pass.activations[0], pass, bp::Dropout{options.dropout, &rng});
-        double cost = bp::cost_value(net.cost, net.layers.back().f, pass.activations.back(), y);
-        nn::check_not_diverged(cost, epoch, step, options.eta);
-        bp::backprop(net, pass, y, grads);
-        if (epoch == 1 && trace.wants(int(step))) trace_step(trace, int(step), cost, pass, grads);
-        bp::sgd_step(net, grads, options.eta, options.lambda, n);
-        progress.tick(idx.size());
-    }
+    nn::Progress progress("epoch " + std::to_string(epoch) + "/" + std::to_string(epochs), X.dim(0), mode);
+    bp::train_epoch(net, X, Y, options, rng, epoch,
+                    [&](long step, double cost, size_t rows, const bp::Pass& pass, const bp::Gradients& grads) {
+                        if (epoch == 1 && trace.wants(int(step))) trace_step(trace, int(step), cost, pass, grads);
+                        progress.tick(rows);
+                    });
 }
 
 // The guess (index of the largest output) for every row of X.

@@ -31,6 +31,7 @@
 // solutions/03-backpropagation/given_*.cpp, and are linked in every build.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -201,11 +202,17 @@ struct TrainOptions {
     float dropout = 0.0f;  // p of the hidden units
 };
 
+// Called at every step of train_epoch() after backprop() and before the update, with the
+// step's number (from 0), its mini-batch cost and size, the pass and the gradients: for a
+// progress bar or a --trace of the first steps.
+using StepObserver = std::function<void(long step, double cost, size_t rows, const Pass& pass,
+                                        const Gradients& grads)>;
+
 // One epoch of mini-batch SGD over X [n, n_0], Y [n, n_L] in the order of a fresh
 // permutation from rng (which also draws the dropout masks). Returns the mean training
 // cost of the mini-batches as they were seen. Throws nn::Diverged on a non-finite cost.
 double train_epoch(Network& net, const Tensor& X, const Tensor& Y, const TrainOptions& options,
-                   nn::Rng& rng, int epoch = 1);
+                   nn::Rng& rng, int epoch = 1, const StepObserver& observe = {});
 
 // ---------------------------------------------------------------- gradient checking
 

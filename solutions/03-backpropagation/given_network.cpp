@@ -232,7 +232,7 @@ void gather_rows(const Tensor& X, std::span<const size_t> indices, Tensor& out) 
 }
 
 double train_epoch(Network& net, const Tensor& X, const Tensor& Y, const TrainOptions& options, nn::Rng& rng,
-                   int epoch) {
+                   int epoch, const StepObserver& observe) {
     size_t n = X.dim(0);
     std::vector<size_t> order = rng.permutation(n);
     Pass pass;
@@ -251,6 +251,7 @@ double train_epoch(Network& net, const Tensor& X, const Tensor& Y, const TrainOp
         nn::check_not_diverged(cost, epoch, step, options.eta);
         total += cost * double(idx.size());
         backprop(net, pass, y, grads);
+        if (observe) observe(step, cost, idx.size(), pass, grads);
         sgd_step(net, grads, options.eta, options.lambda, n);
     }
     return n == 0 ? 0.0 : total / double(n);
