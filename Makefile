@@ -13,14 +13,22 @@ SHELL := /bin/bash
 .SUFFIXES:
 
 MODE  := $(if $(filter 1,$(SANITIZE)),sanitize,release)
+# ARCH: the CPU the build targets. native (the default) is the machine it runs on, which
+# picks the fastest micro-kernel it has; x86-64-v3 is any AVX2+FMA machine (the AVX2
+# kernel); x86-64 any x86-64 at all (the portable kernel). Each has its own build folder.
+ARCH  ?= native
 BUILD ?= build
-B     := $(BUILD)/$(MODE)
+B     := $(BUILD)/$(MODE)$(if $(filter native,$(ARCH)),,-$(ARCH))
 
 CXX      := g++
-OPT_release  := -O3 -march=native
-OPT_sanitize := -O1 -g -march=native -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+OPT_release  := -O3 -march=$(ARCH)
+OPT_sanitize := -O1 -g -march=$(ARCH) -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+# Warnings are errors for developers and CI (WERROR=1), never by default: a learner's
+# newer compiler may find a new warning, and that must not stop their build. A learner's
+# exercise files never get -Werror at all (see the rule for exercises/ below).
+WERROR_FLAG := $(if $(filter 1,$(WERROR)),-Werror)
 # -Wno-restrict: g++ 12 warns falsely on `"literal" + std::string` once inlined (GCC bug 105329).
-CXXFLAGS := -std=c++20 -Wall -Wextra -Werror -Wno-restrict $(OPT_$(MODE)) -MMD -MP
+CXXFLAGS := -std=c++20 -Wall -Wextra -Wno-restrict $(OPT_$(MODE)) -MMD -MP
 CPPFLAGS := -I. -Ichapters
 SANITIZERS := -fsanitize=address,undefined
 LDFLAGS  := $(if $(filter sanitize,$(MODE)),$(SANITIZERS))
@@ -76,6 +84,12 @@ CMP               := $(firstword $(SELECTED_EXERCISE))
 # ------------------------------------------------------------------ compile and link
 
 $(B)/obj/%.o: %.cpp
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CXX   $<")
+	$(Q)$(CXX) $(CPPFLAGS) $(CXXFLAGS) $(WERROR_FLAG) -c $< -o $@
+
+# A learner's own files: warnings are shown, never fatal.
+$(B)/obj/exercises/%.o: exercises/%.cpp
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CXX   $<")
 	$(Q)$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
@@ -141,7 +155,9 @@ help:
 	@echo "  make deps            install missing Debian packages (apt-get, sudo when not root)"
 	@echo "  make clean           remove build/ and out/"
 	@echo
-	@echo "  Options: SANITIZE=1 (AddressSanitizer + UBSan build), V=1 (show build commands)"
+	@echo "  Options: SANITIZE=1 (AddressSanitizer + UBSan build), V=1 (show build commands),"
+	@echo "           ARCH=x86-64-v3 or ARCH=x86-64 (build for any AVX2 machine, or any x86-64,"
+	@echo "           instead of this one), WERROR=1 (warnings are errors: for developers and CI)"
 
 deps:
 	@missing=""; \

@@ -75,8 +75,8 @@ static_assert(MC % MR == 0 && NC % NR == 0, "blocks hold whole micro-panels");
 constexpr int kInPlaceRows = 2 * MR, kInPlaceDepth = 256;
 // Below this many multiply-adds (M x N x K), the naive loop is as fast as anything.
 constexpr double kTinyWork = 8.0 * 8 * 8;
-// Up to this many rows of A, A B^T is faster as dot products than packed (a forward pass
-// on a mini-batch of 10: 10 x 30 x 784 took 16 us packed, see gemm_dot_rows).
+// Up to this many rows of A (or of B), A B^T is faster as dot products than packed (a
+// forward pass on a mini-batch of 10: 10 x 30 x 784 took 16 us packed, see gemm_dot_products).
 constexpr int kDotRows = 16;
 // Below this many, a second thread costs more than it saves.
 constexpr double kThreadedWork = 128.0 * 128 * 128;
@@ -262,79 +262,101 @@ void gemm_few_rows(const Operand& A, const float* B, int ldb, int M, int N, int 
     }
 }
 
-// A few rows of op(A) = A times op(B) = B^T (both read along K contiguously): each
-// element of C is one dot product. This is a network's forward pass on a small
-// mini-batch, Z = A W^T, where packing W at every step would cost more than the product.
-// Sixteen independent partial sums per dot product (GCC's vector extension: one AVX-512
-// register or two AVX2 ones; a fixed 16 rather than the machine's width, so every machine
-// adds in the same order), four rows of B sharing each load of A's row.
-typedef float Lanes16 __attribute__((vector_size(64)));
-constexpr int kLanes = 16;
+// A few rows of op(A) = A times op(B) = B^T, or a few rows of B^T (both read along K
+// contiguously): each element of C is one dot product. This is a network's forward pass
+// on a small mini-batch, Z = A W^T, or chapter 1's scores of many images for 10 classes,
+// where packing at every step would cost more than the product.
+//
+// Each dot product keeps 16 partial sums, lane l summing the terms p = l, l + 16, ...;
+// then the lanes are added in order l = 0 .. 15 and the tail past the last full 16 after
+// them. Sixteen whatever the machine's vector width (one AVX-512 register, two AVX2 ones,
+// four SSE ones), so that AVX-512 and AVX2 machines add in the same order. The lanes are
+// held as kSplit vectors of the machine's own width, never as one 64-byte vector: a
+// 64-byte vector passed to a function on a machine without AVX-512 goes through memory.
+using kernel::kVectorFloats;
+typedef float Vec __attribute__((vector_size(kVectorFloats * sizeof(float))));
+constexpr int kLanes = 16, kSplit = kLanes / kVectorFloats;
+static_assert(kLanes % kVectorFloats == 0, "16 lanes are whole vectors");
 
-Lanes16 load16(const float* p) {
-    Lanes16 v;
+// A tile of DA rows of A by DB rows of B: DA x DB x kSplit accumulators, DA vectors of A
+// and one of B in flight, as many as the registers hold (AVX-512: 2 x 4 of 32 registers;
+// AVX2: 2 x 3 x 2 + 3 = 15 of 16; SSE: 1 x 3 x 4 + 2 = 14 of 16).
+#if defined(__AVX512F__)
+constexpr int kDotA = 2, kDotB = 4;
+#elif defined(__AVX2__)
+constexpr int kDotA = 2, kDotB = 3;
+#else
+constexpr int kDotA = 1, kDotB = 3;
+#endif
+
+Vec load_vec(const float* p) {
+    Vec v;
     std::memcpy(&v, p, sizeof v);  // unaligned load
     return v;
 }
 
-float finish_dot(Lanes16 lanes, const float* a, const float* b, int from, int K) {
+// The 16 lanes of one dot product of length K, added in order, then its tail.
+float finish_dot(const Vec (&lanes)[kSplit], const float* a, const float* b, int from, int K) {
     float sum = 0.0f;
-    for (int l = 0; l < kLanes; ++l) sum += lanes[l];
+    for (int h = 0; h < kSplit; ++h)
+        for (int l = 0; l < kVectorFloats; ++l) sum += lanes[h][l];
     for (int p = from; p < K; ++p) sum += a[p] * b[p];
     return sum;
 }
 
-// One dot product of length K from its lane sums, then the tail past the last full 16.
-void store_dot(float& c, Lanes16 lanes, const float* a, const float* b, int K_lanes, int K,
-               float alpha, float beta) {
-    float sum = finish_dot(lanes, a, b, K_lanes, K);
-    c = beta == 0.0f ? alpha * sum : alpha * sum + beta * c;
-}
+// Where the dot products go: C[i][j] for row i of A and row j of B is at
+// c + i * i_step + j * j_step (A and B may be swapped, so C is walked transposed).
+struct DotOutput {
+    float* c;
+    size_t i_step, j_step;
+    float alpha, beta;
+    void store(int i, int j, float sum) const {
+        float& out = c[i * i_step + j * j_step];
+        out = beta == 0.0f ? alpha * sum : alpha * sum + beta * out;
+    }
+};
 
-// C[i][j] from row i of A and row j of B, alone (the edges of gemm_dot_rows).
-void gemm_one_dot(const float* A, int lda, const float* B, int ldb, int i, int j, int K,
-                  float alpha, float beta, float* C, int ldc) {
+// Rows i .. i + DA - 1 of A against rows j .. j + DB - 1 of B (rows K long).
+template <int DA, int DB>
+void dot_tile(const float* A, int lda, const float* B, int ldb, int i, int j, int K, const DotOutput& out) {
     const int K_lanes = K - K % kLanes;
-    const float* a = A + size_t(i) * lda;
-    const float* b = B + size_t(j) * ldb;
-    Lanes16 s = {};
-    for (int p = 0; p < K_lanes; p += kLanes) s += load16(a + p) * load16(b + p);
-    store_dot(C[size_t(i) * ldc + j], s, a, b, K_lanes, K, alpha, beta);
-}
-
-void gemm_dot_rows(const float* A, int lda, const float* B, int ldb, int M, int N, int K,
-                   float alpha, float beta, float* C, int ldc) {
-    const int K_lanes = K - K % kLanes;
-    // Blocks of 4 rows of B outermost: each row is read from L2 once and reused from L1
-    // by every row of A (the few rows of A stay in L1 throughout). Two rows of A at a
-    // time: 6 loads feed 8 multiply-adds.
-    int j = 0;
-    for (; j + 4 <= N; j += 4) {
-        const float* b[4] = {B + size_t(j) * ldb, B + size_t(j + 1) * ldb, B + size_t(j + 2) * ldb,
-                             B + size_t(j + 3) * ldb};
-        int i = 0;
-        for (; i + 2 <= M; i += 2) {
-            const float* a0 = A + size_t(i) * lda;  // rows i and i+1 of A, K long
-            const float* a1 = a0 + lda;
-            Lanes16 s[2][4] = {};
-            for (int p = 0; p < K_lanes; p += kLanes) {
-                const Lanes16 x0 = load16(a0 + p), x1 = load16(a1 + p);
-                for (int r = 0; r < 4; ++r) {
-                    const Lanes16 y = load16(b[r] + p);
-                    s[0][r] += x0 * y;
-                    s[1][r] += x1 * y;
-                }
-            }
-            for (int r = 0; r < 4; ++r) {
-                store_dot(C[size_t(i) * ldc + j + r], s[0][r], a0, b[r], K_lanes, K, alpha, beta);
-                store_dot(C[size_t(i + 1) * ldc + j + r], s[1][r], a1, b[r], K_lanes, K, alpha, beta);
+    const float* a[DA];
+    const float* b[DB];
+    for (int r = 0; r < DA; ++r) a[r] = A + size_t(i + r) * lda;
+    for (int q = 0; q < DB; ++q) b[q] = B + size_t(j + q) * ldb;
+    Vec s[DA][DB][kSplit] = {};
+    for (int p = 0; p < K_lanes; p += kLanes) {
+#pragma GCC unroll 4
+        for (int h = 0; h < kSplit; ++h) {
+            const int at = p + h * kVectorFloats;
+            Vec x[DA];
+            for (int r = 0; r < DA; ++r) x[r] = load_vec(a[r] + at);
+            for (int q = 0; q < DB; ++q) {
+                const Vec y = load_vec(b[q] + at);
+                for (int r = 0; r < DA; ++r) s[r][q][h] += x[r] * y;
             }
         }
-        for (; i < M; ++i)
-            for (int r = 0; r < 4; ++r) gemm_one_dot(A, lda, B, ldb, i, j + r, K, alpha, beta, C, ldc);
     }
-    for (; j < N; ++j)
-        for (int i = 0; i < M; ++i) gemm_one_dot(A, lda, B, ldb, i, j, K, alpha, beta, C, ldc);
+    for (int r = 0; r < DA; ++r)
+        for (int q = 0; q < DB; ++q) out.store(i + r, j + q, finish_dot(s[r][q], a[r], b[q], K_lanes, K));
+}
+
+// Rows [i0, i1) of A against rows [j0, j1) of B: tiles of DA x DB, then the edges. Rows of
+// B outermost: each tile's rows of B come from L2 once and are reused from L1 by every
+// row of A (the few rows of A stay in cache throughout).
+void dot_rows(const float* A, int lda, const float* B, int ldb, int i0, int i1, int j0, int j1, int K,
+              const DotOutput& out) {
+    int j = j0;
+    for (; j + kDotB <= j1; j += kDotB) {
+        int i = i0;
+        for (; i + kDotA <= i1; i += kDotA) dot_tile<kDotA, kDotB>(A, lda, B, ldb, i, j, K, out);
+        for (; i < i1; ++i) dot_tile<1, kDotB>(A, lda, B, ldb, i, j, K, out);
+    }
+    for (; j < j1; ++j) {
+        int i = i0;
+        for (; i + kDotA <= i1; i += kDotA) dot_tile<kDotA, 1>(A, lda, B, ldb, i, j, K, out);
+        for (; i < i1; ++i) dot_tile<1, 1>(A, lda, B, ldb, i, j, K, out);
+    }
 }
 
 // ---------------------------------------------------------------- threads
@@ -453,6 +475,30 @@ void gemm_threaded(const Operand& A, const Operand& B, int M, int N, int K, floa
     });
 }
 
+// A B^T with few rows on one side (at most kDotRows), as dot products: the few rows take
+// the inner loop of dot_rows, so they stay in cache while the many rows stream past once.
+// With few rows of B (chapter 1's scores: 1000 images by 10 classes), A and B swap roles
+// and C is written transposed. Threads split the many rows: each element is the same dot
+// product on any number of threads.
+void gemm_dot_products(const float* A, int lda, const float* B, int ldb, int M, int N, int K,
+                       float alpha, float beta, float* C, int ldc, int threads) {
+    const bool swap = M > N;
+    const float* few = swap ? B : A;
+    const float* many = swap ? A : B;
+    const int ld_few = swap ? ldb : lda, ld_many = swap ? lda : ldb;
+    const int n_few = swap ? N : M, n_many = swap ? M : N;
+    const DotOutput out{C, swap ? 1 : size_t(ldc), swap ? size_t(ldc) : 1, alpha, beta};
+    const int units = (n_many + kDotB - 1) / kDotB;
+    threads = std::max(1, std::min(threads, units));
+    auto slab = [&](int t) {
+        const int first = units * t / threads * kDotB;
+        const int last = std::min(units * (t + 1) / threads * kDotB, n_many);
+        dot_rows(few, ld_few, many, ld_many, 0, n_few, first, last, K, out);
+    };
+    if (threads == 1) return slab(0);
+    team().run(threads, slab);
+}
+
 }  // namespace
 
 void gemm_naive(Trans trans_a, Trans trans_b, int M, int N, int K, float alpha, const float* A,
@@ -472,8 +518,8 @@ void gemm(Trans trans_a, Trans trans_b, int M, int N, int K, float alpha, const 
     if (work < kTinyWork || N == 1 || K == 0)
         return naive_product(a, b, M, N, K, alpha, beta, C, ldc);
     if (M <= 2 && trans_b == Trans::No) return gemm_few_rows(a, B, ldb, M, N, K, alpha, beta, C, ldc);
-    if (M <= kDotRows && K >= 4 * kLanes && trans_a == Trans::No && trans_b == Trans::Yes)
-        return gemm_dot_rows(A, lda, B, ldb, M, N, K, alpha, beta, C, ldc);
+    if (std::min(M, N) <= kDotRows && K >= 4 * kLanes && trans_a == Trans::No && trans_b == Trans::Yes)
+        return gemm_dot_products(A, lda, B, ldb, M, N, K, alpha, beta, C, ldc, thread_count(work));
     gemm_threaded(a, b, M, N, K, alpha, beta, C, ldc, thread_count(work));
 }
 

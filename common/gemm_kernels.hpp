@@ -45,6 +45,7 @@ namespace nn::kernel {
 inline constexpr int MR = 12, NR = 32;
 inline constexpr const char* kName = "AVX-512 12x32";
 inline constexpr int kVectorFloats = 16;
+inline constexpr int kVectorRegisters = 32;  // zmm0 .. zmm31
 
 // The lanes of the v-th 16-float vector of a tile row that lie inside C's n columns.
 inline __mmask16 lanes(int n, int v) {
@@ -94,6 +95,7 @@ inline void micro_kernel(int m, int n, int kc, const float* a, const float* b, i
 inline constexpr int MR = 6, NR = 16;
 inline constexpr const char* kName = "AVX2 6x16";
 inline constexpr int kVectorFloats = 8;
+inline constexpr int kVectorRegisters = 16;  // ymm0 .. ymm15
 
 // The lanes of the v-th 8-float vector of a tile row that lie inside C's n columns,
 // as AVX2's masked loads and stores want them (all bits set: inside).
@@ -145,6 +147,7 @@ inline void micro_kernel(int m, int n, int kc, const float* a, const float* b, i
 inline constexpr int MR = 4, NR = 16;
 inline constexpr const char* kName = "portable C++ 4x16";
 inline constexpr int kVectorFloats = 4;  // what the compiler can assume at least (SSE)
+inline constexpr int kVectorRegisters = 16;  // xmm0 .. xmm15
 
 // No intrinsics: the j loops have a constant trip count, which the compiler vectorizes
 // for whatever SIMD the target has (how much of acc it keeps in registers is its choice).
@@ -165,13 +168,19 @@ inline void micro_kernel(int m, int n, int kc, const float* a, const float* b, i
 #endif
 
 // The FMA throughput of the calling core in GFLOP/s: the ceiling no kernel can pass.
-// 16 independent chains of vector FMAs, the width of the micro-kernel's, enough to keep
-// both FMA units busy despite each FMA's 4-cycle latency. The best of 50 ms windows over
-// about `seconds`, so that a moment of load from another program does not lower it.
+// Independent chains of vector FMAs, acc = acc * b + c: a chain waits for its previous
+// FMA (4 or 5 cycles on every x86 core since Haswell, which issue two a cycle), so at
+// least 2 x 5 = 10 chains keep both FMA units busy; and the chains, b and c must all fit
+// in registers, or every FMA waits for a load and a store (16 chains on a 16-register
+// AVX2 machine measured 61 GFLOP/s where 12 give 93). So: as many chains as the register
+// file holds with room for b, c and two spare. The best of 50 ms windows over about
+// `seconds`, so that a moment of load from another program does not lower it.
 // (Not inlined: inside a large caller, g++ kept b or c in memory, an extra load per FMA.)
+inline constexpr int kPeakChains = kVectorRegisters - 4;
+static_assert(kPeakChains >= 2 * 5, "enough chains to hide the FMA latency on two units");
 [[gnu::noinline]] inline double fma_peak_gflops(double seconds) {
     typedef float Vec __attribute__((vector_size(kVectorFloats * sizeof(float))));
-    constexpr int kChains = 16, kSteps = 10000;
+    constexpr int kChains = kPeakChains, kSteps = 10000;
     using Clock = std::chrono::steady_clock;
     Vec acc[kChains], b, c;
     for (int i = 0; i < kVectorFloats; ++i) b[i] = 0.999999f, c[i] = 1e-7f;
@@ -183,7 +192,7 @@ inline void micro_kernel(int m, int n, int kc, const float* a, const float* b, i
         const auto start = Clock::now();
         do {
             for (int s = 0; s < kSteps; ++s) {
-#pragma GCC unroll 16
+#pragma GCC unroll 32
                 for (int i = 0; i < kChains; ++i) acc[i] = acc[i] * b + c;  // one FMA each
             }
             steps += kSteps;
