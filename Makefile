@@ -282,14 +282,15 @@ reproduce: | deps
 	done
 
 # OpenBLAS is linked into the benchmark and nowhere else. The training benchmark runs
-# PyTorch through ../shared/bench/torch_peers.py (it says so and goes on without it).
+# PyTorch through chapters/03-backpropagation/torch_peers.py (it says so and goes on
+# without it when PyTorch cannot run).
 $(B)/tools/bench: private LDLIBS += -lopenblas
 
 bench:
 	@$(MAKE) --no-print-directory deps PACKAGES="$(PACKAGES) $(BENCH_PACKAGES)"
 	@$(MAKE) --no-print-directory $(B)/tools/bench $(B)/bin/03-backpropagation/epoch_bench
 	$(B)/tools/bench
-	$(B)/bin/03-backpropagation/epoch_bench --out out/bench --peers $(abspath ../shared/bench)
+	$(B)/bin/03-backpropagation/epoch_bench --out out/bench --peers $(abspath chapters/03-backpropagation)
 
 clean:
 	rm -rf $(BUILD) out

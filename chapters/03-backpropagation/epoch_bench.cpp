@@ -1,6 +1,6 @@
 // Chapter 3: how long does one epoch take? Two networks trained by bp::train_epoch on
 // ONE thread for one epoch over the 60,000 Fashion-MNIST training images, beside
-// PyTorch on the CPU doing the same work (../shared/bench/torch_peers.py):
+// PyTorch on the CPU doing the same work (torch_peers.py, beside this file):
 //
 //   mlp30   [784,30,10] sigmoid, quadratic cost, mini-batches of 10, eta 3    (Nielsen, ch. 1)
 //   mlp100  [784,100,10] sigmoid hidden, softmax + cross-entropy, eta 0.5    (Nielsen, ch. 3)
@@ -10,7 +10,7 @@
 // rounds. Every epoch starts from a fresh network, so every round does the same work.
 // Neither side's time includes loading the data or the test evaluation.
 //
-//   build/release/bin/03-backpropagation/epoch_bench [--rounds 3] [--peers ../shared/bench]
+//   build/release/bin/03-backpropagation/epoch_bench [--rounds 3] [--peers chapters/03-backpropagation]
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -280,7 +280,7 @@ int main(int argc, char** argv) {
         nn::Cli cli("epoch_bench", "One epoch of training on one thread, beside PyTorch on the CPU",
                     "out/03-backpropagation");
         cli.add_data();
-        std::string peers = "../shared/bench", python = default_python();
+        std::string peers = "chapters/03-backpropagation", python = default_python();
         int rounds = 3, images = int(kTorchImages);
         cli.options().add_options()
             ("rounds", nn::po::value(&rounds)->default_value(rounds),
