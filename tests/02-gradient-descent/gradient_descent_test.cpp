@@ -4,6 +4,7 @@
 // numbers are exact in float the comparisons are exact, elsewhere EXPECT_NEAR.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <initializer_list>
 #include <limits>

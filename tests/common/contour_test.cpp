@@ -1,6 +1,7 @@
 // Marching squares (common/contour.cpp) and the contour layer of a Figure.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <numbers>
