@@ -1,9 +1,10 @@
 # The companion's single entry point. `make help` lists the commands.
 #
-# Two builds of the same sources:
-#   solution build   every chapter links solutions/             -> $(B)/bin, $(B)/tests/all
-#   learner build    chapter C links exercises/C/ over           -> $(B)/learner/C/
-#                    solutions/C/ (file by file), every other
+# Every build links each chapter's given code (chapters/C/given_*.cpp) and, for the
+# functions that are exercises, either the answers or a learner's own files:
+#   solution build   every chapter links solutions/C/            -> $(B)/bin, $(B)/tests/all
+#   learner build    chapter C links exercises/C/ instead        -> $(B)/learner/C/
+#                    (the same files, bodies TODO), every other
 #                    chapter its solutions, so one unfinished chapter never breaks another.
 
 SHELL := /bin/bash
@@ -48,7 +49,8 @@ TOOLS         := gallery compare bench reproduce
 COMMON_SRC    := $(wildcard common/*.cpp)
 TOOL_LIB_SRC  := $(filter-out $(TOOLS:%=common/tools/%.cpp),$(wildcard common/tools/*.cpp))
 SOLUTION_SRC  := $(wildcard solutions/*/*.cpp)
-PROGRAM_SRC   := $(wildcard chapters/*/*.cpp)
+GIVEN_SRC     := $(wildcard chapters/*/given_*.cpp)
+PROGRAM_SRC   := $(wildcard chapters/*/programs/*.cpp)
 TEST_SRC      := $(wildcard tests/*/*_test.cpp)
 
 # Build lines are short (`  CXX file`); V=1 shows the full commands.
@@ -58,20 +60,21 @@ obj = $(patsubst %.cpp,$(B)/obj/%.o,$(1))
 
 LIBCOMMON    := $(B)/libcommon.a
 LIBTOOLS     := $(B)/libtools.a
-SOLUTION_OBJ := $(call obj,$(SOLUTION_SRC))
-PROGRAMS     := $(patsubst chapters/%.cpp,$(B)/bin/%,$(PROGRAM_SRC))
+SOLUTION_OBJ := $(call obj,$(SOLUTION_SRC) $(GIVEN_SRC))
+# chapters/C/programs/P.cpp -> $(B)/bin/C/P
+program_bins  = $(patsubst chapters/%.cpp,$(1)/%,$(subst /programs/,/,$(2)))
+PROGRAMS     := $(call program_bins,$(B)/bin,$(PROGRAM_SRC))
 TOOL_BINS    := $(TOOLS:%=$(B)/tools/%)
 ALL_TESTS    := $(B)/tests/all
 
 # Chapters that have exercises, and what a learner build of chapter $1 links:
-# exercises/$1/*.cpp, the solutions/$1 files they do not replace, other chapters' solutions.
+# exercises/$1/*.cpp, every other chapter's solutions, and all the given code.
 EXERCISE_CHAPTERS := $(notdir $(patsubst %/,%,$(dir $(wildcard exercises/*/*.cpp))))
 EXERCISE_CHAPTERS := $(sort $(EXERCISE_CHAPTERS))
-exercise_src = $(wildcard exercises/$(1)/*.cpp)
-learner_obj  = $(call obj,$(call exercise_src,$(1)) \
-                 $(filter-out $(patsubst exercises/%,solutions/%,$(call exercise_src,$(1))),$(SOLUTION_SRC)))
+learner_obj  = $(call obj,$(wildcard exercises/$(1)/*.cpp) \
+                 $(filter-out solutions/$(1)/%,$(SOLUTION_SRC)) $(GIVEN_SRC))
 learner_tests = $(B)/learner/$(1)/tests
-learner_programs = $(patsubst chapters/%.cpp,$(B)/learner/%,$(wildcard chapters/$(1)/*.cpp))
+learner_programs = $(call program_bins,$(B)/learner,$(wildcard chapters/$(1)/programs/*.cpp))
 
 # CH=01 (or 1, or 01-perceptron, or A) -> 01-perceptron; no CH -> every chapter.
 CH_FIRST  := $(firstword $(subst -, ,$(CH)))
@@ -99,10 +102,13 @@ $(LIBTOOLS): $(call obj,$(TOOL_LIB_SRC))
 	@mkdir -p $(@D)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(B)/bin/%: $(B)/obj/chapters/%.o $(SOLUTION_OBJ) $(LIBCOMMON)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  LINK  $@")
-	$(Q)$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
+define PROGRAM_RULES
+$(B)/bin/$(1)/%: $(B)/obj/chapters/$(1)/programs/%.o $(SOLUTION_OBJ) $(LIBCOMMON)
+	@mkdir -p $$(@D)
+	@$(if $(Q),echo "  LINK  $$@")
+	$(Q)$(CXX) $(LDFLAGS) $$^ $(LDLIBS) -o $$@
+endef
+$(foreach c,$(CHAPTERS),$(eval $(call PROGRAM_RULES,$(c))))
 
 $(B)/tools/%: $(B)/obj/common/tools/%.o $(LIBTOOLS) $(LIBCOMMON)
 	@mkdir -p $(@D)
@@ -120,7 +126,7 @@ $(call learner_tests,$(1)): $(call obj,tests/main.cpp $(wildcard tests/$(1)/*_te
 	@$(if $(Q),echo "  LINK  $$@")
 	$(Q)$(CXX) $(LDFLAGS) $$^ -lgtest $(LDLIBS) -o $$@
 
-$(B)/learner/$(1)/%: $(B)/obj/chapters/$(1)/%.o $(call learner_obj,$(1)) $(LIBCOMMON)
+$(B)/learner/$(1)/%: $(B)/obj/chapters/$(1)/programs/%.o $(call learner_obj,$(1)) $(LIBCOMMON)
 	@mkdir -p $$(@D)
 	@$(if $(Q),echo "  LINK  $$@")
 	$(Q)$(CXX) $(LDFLAGS) $$^ $(LDLIBS) -o $$@
@@ -273,13 +279,13 @@ tour: build
 reproduce: | deps
 	@if [ -z "$(CH)" ] || [ -z "$(SELECTED)" ]; then echo "reproduce: say which chapter, e.g. make reproduce CH=03" >&2; exit 2; fi
 	@$(MAKE) --no-print-directory -s -j$(JOBS) $(B)/tools/reproduce \
-	  $(foreach c,$(SELECTED),$(patsubst chapters/%.cpp,$(B)/bin/%,$(wildcard chapters/$(c)/*.cpp)))
+	  $(foreach c,$(SELECTED),$(call program_bins,$(B)/bin,$(wildcard chapters/$(c)/programs/*.cpp)))
 	@for c in $(SELECTED); do \
 	  $(B)/tools/reproduce --chapter $$c --chapters chapters --bin $(B)/bin --out out/reproduce || exit $$?; \
 	done
 
 # OpenBLAS is linked into the benchmark and nowhere else. The training benchmark runs
-# PyTorch through chapters/03-backpropagation/torch_peers.py (it says so and goes on
+# PyTorch through chapters/03-backpropagation/programs/torch_peers.py (it says so and goes on
 # without it when PyTorch cannot run).
 $(B)/tools/bench: private LDLIBS += -lopenblas
 
@@ -287,7 +293,7 @@ bench:
 	@$(MAKE) --no-print-directory deps PACKAGES="$(PACKAGES) $(BENCH_PACKAGES)"
 	@$(MAKE) --no-print-directory $(B)/tools/bench $(B)/bin/03-backpropagation/epoch_bench
 	$(B)/tools/bench
-	$(B)/bin/03-backpropagation/epoch_bench --out out/bench --peers $(abspath chapters/03-backpropagation)
+	$(B)/bin/03-backpropagation/epoch_bench --out out/bench --peers $(abspath chapters/03-backpropagation/programs)
 
 clean:
 	rm -rf $(BUILD) out

@@ -20,7 +20,7 @@ void check_not_diverged(double loss, int epoch, long step, double eta, const std
     throw Diverged(message.str());
 }
 
-void check_not_diverged(double loss, double first_loss, int epoch, long step, double eta,
+void check_not_climbing(double loss, double first_loss, int epoch, long step, double eta,
                         const std::string& option) {
     check_not_diverged(loss, epoch, step, eta, option);
     if (loss <= 100 * first_loss) return;

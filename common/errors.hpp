@@ -27,10 +27,11 @@ struct Diverged : std::runtime_error {
 void check_not_diverged(double loss, int epoch, long step, double eta,
                         const std::string& option = "--eta");
 
-// The same, and also when the loss has grown past 100 times first_loss, its value at
+// The same, and also when the loss has climbed past 100 times first_loss, its value at
 // the start: a stable loss (such as softmax cross-entropy) may never become inf, but
-// a learning rate that is too large still makes it climb.
-void check_not_diverged(double loss, double first_loss, int epoch, long step, double eta,
+// a learning rate that is too large still makes it climb. (A name of its own: as an
+// overload, a call that forgot first_loss would silently pick the other one.)
+void check_not_climbing(double loss, double first_loss, int epoch, long step, double eta,
                         const std::string& option = "--eta");
 
 // Thrown by the bodies in exercises/ until the learner writes them.

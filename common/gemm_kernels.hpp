@@ -30,7 +30,6 @@
 // between threads never changes a bit of the result, and neither does the kernel (on
 // CPUs with FMA: without it the portable kernel rounds each product separately).
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstddef>
 
@@ -190,45 +189,5 @@ inline void micro_kernel(int m, int n, int kc, const float* a, const float* b, i
 }
 
 #endif
-
-// The FMA throughput of the calling core in GFLOP/s: the ceiling no kernel can pass.
-// Independent chains of vector FMAs, acc = acc * b + c: a chain waits for its previous
-// FMA (4 or 5 cycles on every x86 core since Haswell, which issue two a cycle), so at
-// least 2 x 5 = 10 chains keep both FMA units busy; and the chains, b and c must all fit
-// in registers, or every FMA waits for a load and a store (16 chains on a 16-register
-// AVX2 machine measured 61 GFLOP/s where 12 give 93). So: as many chains as the register
-// file holds with room for b, c and two spare. The best of 50 ms windows over about
-// `seconds`, so that a moment of load from another program does not lower it.
-// (Not inlined: inside a large caller, g++ kept b or c in memory, an extra load per FMA.)
-inline constexpr int kPeakChains = kVectorRegisters - 4;
-static_assert(kPeakChains >= 2 * 5, "enough chains to hide the FMA latency on two units");
-[[gnu::noinline]] inline double fma_peak_gflops(double seconds) {
-    typedef float Vec __attribute__((vector_size(kVectorFloats * sizeof(float))));
-    constexpr int kChains = kPeakChains, kSteps = 10000;
-    using Clock = std::chrono::steady_clock;
-    Vec acc[kChains], b, c;
-    for (int i = 0; i < kVectorFloats; ++i) b[i] = 0.999999f, c[i] = 1e-7f;
-    for (Vec& a : acc) a = b;
-    double best = 0;
-    for (const auto end = Clock::now() + std::chrono::duration<double>(seconds); Clock::now() < end;) {
-        long steps = 0;
-        double elapsed = 0;
-        const auto start = Clock::now();
-        do {
-            for (int s = 0; s < kSteps; ++s) {
-#pragma GCC unroll 32
-                for (int i = 0; i < kChains; ++i) acc[i] = acc[i] * b + c;  // one FMA each
-            }
-            steps += kSteps;
-            elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-        } while (elapsed < 0.05);
-        best = std::max(best, 2.0 * kVectorFloats * kChains * steps / elapsed / 1e9);
-    }
-    float sum = 0;
-    for (Vec& a : acc) sum += a[0];
-    volatile float keep = sum;  // the chains' results are used, so they are computed
-    (void)keep;
-    return best;
-}
 
 }  // namespace nn::kernel

@@ -1,8 +1,8 @@
 #pragma once
 // Running a chapter's programs as a learner meets them: as processes, with their
-// stdout and stderr captured, and checking what every program promises (DESIGN.md,
-// "Every program"): bad input is one line on stderr, exit status 2 and no output
-// files; a run writes its figures, a manifest and exactly one `result:` line.
+// stdout and stderr captured, and checking what every program promises (run_program in
+// common/cli.hpp): bad input is one line on stderr, exit status 2 and no output files;
+// a run writes its figures, a manifest and exactly one `result:` line.
 //
 // The binaries' folder comes from NN_BIN_DIR (set by `make test`), with the
 // chapter's folder appended when it exists; without it the tests are skipped:

@@ -10,7 +10,7 @@
 // Functions marked "Exercise N.M" are yours to write in
 // exercises/01-perceptron/perceptron.cpp; the reference bodies live in
 // solutions/01-perceptron/perceptron.cpp. The others are given, in
-// solutions/01-perceptron/given.cpp, and are linked in every build.
+// chapters/01-perceptron/given_perceptron.cpp, and are linked in every build.
 #include <cstddef>
 #include <span>
 #include <vector>

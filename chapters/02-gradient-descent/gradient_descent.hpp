@@ -13,7 +13,7 @@
 // Functions marked "Exercise 2.N" are yours to write in
 // exercises/02-gradient-descent/gradient_descent.cpp; the reference bodies live in
 // solutions/02-gradient-descent/gradient_descent.cpp. The others are given, in
-// solutions/02-gradient-descent/given_*.cpp, and are linked in every build.
+// chapters/02-gradient-descent/given_*.cpp, and are linked in every build.
 #include <cstddef>
 #include <span>
 #include <string>

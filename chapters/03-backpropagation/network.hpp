@@ -28,7 +28,7 @@
 // Functions marked "Exercise 3.N" are yours to write in
 // exercises/03-backpropagation/network.cpp; the reference bodies live in
 // solutions/03-backpropagation/network.cpp. The others are given, in
-// solutions/03-backpropagation/given_*.cpp, and are linked in every build.
+// chapters/03-backpropagation/given_*.cpp, and are linked in every build.
 #include <cstddef>
 #include <cstdint>
 #include <functional>

@@ -12,7 +12,7 @@
 // Functions marked "Exercise 4.N" are yours to write in
 // exercises/04-universal-approximation/approximation.cpp; the reference bodies live in
 // solutions/04-universal-approximation/approximation.cpp. The others are given, in
-// solutions/04-universal-approximation/given.cpp, and are linked in every build.
+// chapters/04-universal-approximation/given_approximation.cpp, and are linked in every build.
 #include <functional>
 #include <vector>
 

@@ -12,7 +12,7 @@
 //
 // Functions marked "Exercise A.n" are yours to write in exercises/A-matrix-multiply/
 // ladder.cpp (reference bodies: solutions/A-matrix-multiply/ladder.cpp); the others are
-// given in solutions/A-matrix-multiply/given.cpp and linked in every build.
+// given in chapters/A-matrix-multiply/given_ladder.cpp and linked in every build.
 #include <vector>
 
 #include "common/gemm_kernels.hpp"
@@ -55,8 +55,8 @@ inline constexpr int kTileRows = nn::kernel::MR, kTileCols = nn::kernel::NR;
 // then add it to c once.
 void micro_kernel_plain(int kc, const float* a, const float* b, float* c, int ldc);
 
-// Rung 4: packing. Cache blocks as in common/gemm.cpp (an A micro-panel in L1, a B block
-// in L2, an A block in L3), each block of A and B copied into contiguous zero-padded
+// Rung 4: packing. Cache blocks at the levels of common/gemm.cpp (an A micro-panel in
+// L1, a B block in L2, an A block in L3), each block of A and B copied into contiguous zero-padded
 // micro-panels, and micro_kernel_plain (exercise A.3) for every tile of C.
 void matmul_packed(int M, int N, int K, const float* A, const float* B, float* C);
 

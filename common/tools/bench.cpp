@@ -18,7 +18,7 @@
 
 #include "common/cli.hpp"
 #include "common/gemm.hpp"
-#include "common/gemm_kernels.hpp"
+#include "common/fma_peak.hpp"
 #include "common/metrics.hpp"
 #include "common/plot.hpp"
 #include "common/random.hpp"
@@ -212,7 +212,7 @@ int main(int argc, char** argv) {
         const Timing big{opt.quick ? 2 : 3, opt.quick ? 0.05 : 0.25};
         const Timing small{opt.quick ? 2 : 3, opt.quick ? 0.01 : 0.05};
 
-        const double peak = nn::kernel::fma_peak_gflops(0.5);
+        const double peak = nn::fma_peak_gflops(0.5);
         std::printf("gemm() micro-kernel %s; OpenBLAS %s (%s)\n", nn::gemm_kernel_name(),
                     openblas_get_corename(), openblas_get_config());
         std::printf("FMA peak of one core: %.1f GFLOP/s; best of %d runs of >= %.2f s each\n", peak,

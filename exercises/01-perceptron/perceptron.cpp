@@ -1,6 +1,6 @@
 // Chapter 1, your exercises. Replace each TODO and its `throw` by the body, then run
 // `make check CH=01` to see which exercises pass, and `make hint EX=1.1` when stuck.
-// predict(), scores() and the other given functions are in solutions/01-perceptron/given.cpp.
+// predict(), scores() and the other given functions are in chapters/01-perceptron/given_perceptron.cpp.
 #include "01-perceptron/perceptron.hpp"
 #include "common/errors.hpp"
 

@@ -1,7 +1,7 @@
 // Chapter 2, your exercises. Replace each TODO and its `throw` by the body, then run
 // `make check CH=02` to see which exercises pass, and `make hint EX=2.1` when stuck.
 // The other optimizers, softmax(), the normal equations and the rest are given, in
-// solutions/02-gradient-descent/given_*.cpp.
+// chapters/02-gradient-descent/given_*.cpp.
 #include "02-gradient-descent/gradient_descent.hpp"
 #include "common/errors.hpp"
 

@@ -3,7 +3,7 @@
 // The symbols (z, a, delta, nabla_W, ...) and the shapes are those of
 // chapters/03-backpropagation/network.hpp: one example per ROW, B examples in a batch.
 // Activations, costs, make_network(), forward(), the training loop and the rest are
-// given, in solutions/03-backpropagation/given_network.cpp.
+// given, in chapters/03-backpropagation/given_network.cpp.
 #include "03-backpropagation/network.hpp"
 #include "common/errors.hpp"
 #include "common/gemm.hpp"

@@ -2,7 +2,7 @@
 // `make check CH=04` to see which exercises pass, and `make hint EX=4.1` when stuck.
 // The symbols (w, b, s, h, v, c) are those of chapters/04-universal-approximation/approximation.hpp.
 // sigmoid(), relu(), evaluate(), sharp_weight(), max_error() and tower() are given, in
-// solutions/04-universal-approximation/given.cpp: use them.
+// chapters/04-universal-approximation/given_approximation.cpp: use them.
 #include <stdexcept>
 
 #include "04-universal-approximation/approximation.hpp"

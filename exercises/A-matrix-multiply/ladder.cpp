@@ -1,6 +1,6 @@
 // Appendix A, your exercises. Replace each TODO and its `throw` by the body, then run
 // `make check CH=A` to see which exercises pass, and `make hint EX=A.1` when stuck.
-// The rungs that are not exercises (1, 4, 5, 6) are in solutions/A-matrix-multiply/given.cpp.
+// The rungs that are not exercises (1, 4, 5, 6) are in chapters/A-matrix-multiply/given_ladder.cpp.
 #include <algorithm>
 #include <cstddef>
 

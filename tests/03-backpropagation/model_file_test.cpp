@@ -1,4 +1,4 @@
-// Saving and loading a network (solutions/03-backpropagation/given_io.cpp): a round
+// Saving and loading a network (chapters/03-backpropagation/given_io.cpp): a round
 // trip gives the same bits, the bytes are those network.hpp documents, and every kind
 // of bad file is refused with a message that says what is wrong.
 #include <gtest/gtest.h>

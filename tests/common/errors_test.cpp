@@ -48,9 +48,9 @@ TEST(CheckNotDiverged, SaysNanAndUsesTheGivenOption) {
 }
 
 TEST(CheckNotDiverged, StopsALossThatGrewPastAHundredTimesItsStart) {
-    EXPECT_NO_THROW(nn::check_not_diverged(229.0, 2.3, 1, 5, 0.5));
+    EXPECT_NO_THROW(nn::check_not_climbing(229.0, 2.3, 1, 5, 0.5));
     try {
-        nn::check_not_diverged(231.0, 2.3, 1, 6, 0.5);
+        nn::check_not_climbing(231.0, 2.3, 1, 6, 0.5);
         FAIL() << "a loss over 100 times its start must throw";
     } catch (const nn::Diverged& e) {
         std::string what = e.what();
@@ -61,5 +61,5 @@ TEST(CheckNotDiverged, StopsALossThatGrewPastAHundredTimesItsStart) {
 }
 
 TEST(CheckNotDiverged, WithAStartStillStopsNan) {
-    EXPECT_THROW(nn::check_not_diverged(std::nan(""), 2.3, 1, 1, 0.5), nn::Diverged);
+    EXPECT_THROW(nn::check_not_climbing(std::nan(""), 2.3, 1, 1, 0.5), nn::Diverged);
 }

@@ -18,7 +18,7 @@
 #include "common/cli.hpp"
 #include "common/errors.hpp"
 #include "common/gemm.hpp"
-#include "common/gemm_kernels.hpp"
+#include "common/fma_peak.hpp"
 #include "common/metrics.hpp"
 #include "common/plot.hpp"
 #include "common/random.hpp"
@@ -149,7 +149,7 @@ int main(int argc, char** argv) {
         nn::Rng rng(opt.seed);
         const Timing timing{opt.quick ? 2 : 3, opt.quick ? 0.02 : 0.2};
 
-        const double peak = nn::kernel::fma_peak_gflops(opt.quick ? 0.1 : 0.5);
+        const double peak = nn::fma_peak_gflops(opt.quick ? 0.1 : 0.5);
         std::printf("FMA peak of one core: %.1f GFLOP/s (%s); best of %d runs\n\n", peak,
                     nn::gemm_kernel_name(), timing.repetitions);
         std::vector<int> sizes;

@@ -280,7 +280,7 @@ int main(int argc, char** argv) {
         nn::Cli cli("epoch_bench", "One epoch of training on one thread, beside PyTorch on the CPU",
                     "out/03-backpropagation");
         cli.add_data();
-        std::string peers = "chapters/03-backpropagation", python = default_python();
+        std::string peers = "chapters/03-backpropagation/programs", python = default_python();
         int rounds = 3, images = int(kTorchImages);
         cli.options().add_options()
             ("rounds", nn::po::value(&rounds)->default_value(rounds),

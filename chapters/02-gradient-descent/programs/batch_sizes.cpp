@@ -58,7 +58,7 @@ Curve train(const nn::ImageSet& train, const nn::ImageSet& evaluated, size_t bat
         if (next >= end) return;
         double loss = loss_on(model, evaluated);  // the same for every point of this step
         if (curve.loss.empty()) first_loss = loss;
-        nn::check_not_diverged(loss, first_loss, epoch, curve.steps, eta);
+        nn::check_not_climbing(loss, first_loss, epoch, curve.steps, eta);
         for (; next < end; next += kEvery) {
             curve.examples.push_back(double(next));
             curve.loss.push_back(loss);

@@ -103,7 +103,7 @@ int main(int argc, char** argv) {
             float grad_b = 0;
             double loss = gd::logistic_loss_and_gradient(model, train.X, train.y, grad_w, grad_b);
             if (epoch == 0) first_loss = loss;
-            nn::check_not_diverged(loss, first_loss, epoch, epoch, eta);
+            nn::check_not_climbing(loss, first_loss, epoch, epoch, eta);
             log.add({double(epoch), loss, accuracy(model, train), accuracy(model, test)});
             const auto& row = log.rows().back();
             if (epoch % 20 == 0 || epoch == opt.epochs)

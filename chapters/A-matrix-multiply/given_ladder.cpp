@@ -31,9 +31,11 @@ void matmul_naive(int M, int N, int K, const float* A, const float* B, float* C)
 
 namespace {
 
-// Cache blocks, as in common/gemm.cpp (sizes in floats; see README.md, "Rung 4"):
-// an A micro-panel MR x KC in L1, the packed B block KC x NC in L2, the packed A block
-// MC x KC in L3.
+// Cache blocks at the same three levels as common/gemm.cpp (sizes in floats; see
+// README.md, "Rung 4"): an A micro-panel MR x KC in L1, the packed B block KC x NC in L2,
+// the packed A block MC x KC in L3. On AVX-512 the sizes are gemm's; elsewhere they are
+// round numbers, not gemm's tuned KC = 512, NC = 192 (with gemm's kernel on a Zen 3,
+// 256 x 256 measured 5-8% slower).
 #if defined(__AVX512F__)
 constexpr int KC = 512, NC = 480, MC = 3072;
 #else

@@ -80,7 +80,7 @@ void train_epoch(Training& t, const nn::ImageSet& train, size_t batch, int epoch
         t.for_b.set_eta(eta);
         double loss = gd::softmax_loss_and_gradient(t.model, X, labels, dW, db);
         if (t.step == 0) t.first_loss = loss;
-        nn::check_not_diverged(loss, t.first_loss, epoch, t.step, t.eta0);  // the rate the user chose with --eta
+        nn::check_not_climbing(loss, t.first_loss, epoch, t.step, t.eta0);  // the rate the user chose with --eta
         if (trace.wants(int(t.step))) trace_step(trace, int(t.step), t, X, labels, dW, db);
         t.for_W.step(t.model.W.span(), dW.span());
         t.for_b.step(t.model.b, db);

@@ -69,7 +69,7 @@ Run train(const Setup& s, gd::Schedule schedule, nn::Trace* trace) {
     std::vector<float> db;
     auto evaluate = [&](int epoch) {
         double loss = loss_on(model, s.evaluated);
-        nn::check_not_diverged(loss, run.loss.empty() ? loss : run.loss.front(), epoch, t, s.eta0);
+        nn::check_not_climbing(loss, run.loss.empty() ? loss : run.loss.front(), epoch, t, s.eta0);
         run.evaluated_at.push_back(double(t));
         run.loss.push_back(loss);
     };
