@@ -142,11 +142,24 @@ private:
 
 // One micro-panel, W values wide and kc deep: dst[p * W + w] = x[p * step_p + w * step_w]
 // for w < width, zeros for width <= w < W. Each row of the panel is written contiguously
-// (measured faster than reading contiguously when the two disagree, i.e. op(X) = X^T).
+// (measured faster than reading contiguously when the two disagree). When they disagree
+// (step_p == 1: A's rows, or B^T's), 8 steps of p go at a time through a small tile in
+// L1, W contiguous reads of 8 floats then 8 rows of W written: one float at a time from
+// W rows, 10 x 784 x 30 A B^T reached 0.93 of OpenBLAS, through the tile 1.0-1.2.
 template <int W>
 void pack_panel(const float* x, size_t step_p, size_t step_w, int kc, int width, float* dst) {
-    for (int p = 0; p < kc; ++p, dst += W) {
-        const float* row = x + p * step_p;
+    int p = 0;
+    if (step_p == 1 && width == W) {
+        constexpr int T = 8;
+        for (; p + T <= kc; p += T, dst += T * W) {
+            float tile[W][T];
+            for (int w = 0; w < W; ++w) std::memcpy(tile[w], x + w * step_w + p, sizeof tile[w]);
+            for (int q = 0; q < T; ++q)
+                for (int w = 0; w < W; ++w) dst[q * W + w] = tile[w][q];
+        }
+    }
+    for (; p < kc; ++p, dst += W) {
+        const float* row = x + size_t(p) * step_p;
         if (step_w == 1)
             std::copy(row, row + width, dst);
         else
