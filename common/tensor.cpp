@@ -51,6 +51,30 @@ Tensor Tensor::from_rows(std::initializer_list<std::initializer_list<float>> row
     return M;
 }
 
+void gather_rows(const Tensor& X, std::span<const size_t> indices, Tensor& out) {
+    assert(X.rank() == 2);
+    const size_t d = X.dim(1);
+    if (out.rank() != 2 || out.dim(0) != indices.size() || out.dim(1) != d) out = Tensor({indices.size(), d});
+    // X [n, d] -> out [m, d], row k of out = row indices[k] of X.
+    for (size_t k = 0; k < indices.size(); ++k) {
+        if (indices[k] >= X.dim(0))
+            throw std::out_of_range("gather_rows: index " + std::to_string(indices[k]) +
+                                    " is past the last row of a " + X.shape_string() + " tensor");
+        auto src = X.row(indices[k]);
+        std::copy(src.begin(), src.end(), out.row(k).begin());
+    }
+}
+
+Tensor gather_rows(const Tensor& X, std::span<const size_t> indices) {
+    Tensor out;
+    gather_rows(X, indices, out);
+    return out;
+}
+
+size_t argmax(std::span<const float> values) {
+    return size_t(std::max_element(values.begin(), values.end()) - values.begin());
+}
+
 void Tensor::reshape(std::vector<size_t> shape) {
     if (element_count(shape) != data_.size())
         throw std::invalid_argument("cannot reshape a tensor of shape " + shape_string() + " (" +

@@ -83,4 +83,13 @@ private:
     std::vector<float, CacheLineAllocator<float>> data_;
 };
 
+// The rows of X [n, d] at the given indices, in order, into out [m, d] (a mini-batch).
+// out is resized only when its shape differs, so a training loop reuses its memory. An
+// index past the last row throws std::out_of_range.
+void gather_rows(const Tensor& X, std::span<const size_t> indices, Tensor& out);
+Tensor gather_rows(const Tensor& X, std::span<const size_t> indices);
+
+// The index of the largest value, the first one on a tie (a row's predicted class).
+size_t argmax(std::span<const float> values);
+
 }  // namespace nn

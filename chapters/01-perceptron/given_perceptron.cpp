@@ -50,8 +50,7 @@ double accuracy(const MulticlassPerceptron& m, const Tensor& X, std::span<const 
     size_t correct = 0;
     // S [n, k]: the prediction is the first argmax of each row, as in predict_class.
     for (size_t i = 0; i < n; ++i) {
-        auto row = S.row(i);
-        size_t predicted = std::max_element(row.begin(), row.end()) - row.begin();
+        size_t predicted = nn::argmax(S.row(i));
         if (labels[i] < 0 || static_cast<size_t>(labels[i]) >= k)
             throw nn::DataError("label " + std::to_string(labels[i]) + " of example " +
                                 std::to_string(i) + " is not a class in [0, " +

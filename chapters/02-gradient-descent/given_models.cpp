@@ -168,9 +168,7 @@ double softmax_accuracy(const SoftmaxModel& model, const Tensor& X, std::span<co
     size_t correct = 0;
     // Z [n, k]: the prediction is the first argmax of each row.
     for (size_t i = 0; i < n; ++i) {
-        auto row = Z.row(i);
-        auto predicted = std::max_element(row.begin(), row.end()) - row.begin();
-        if (predicted == labels[i]) ++correct;
+        if (long(nn::argmax(Z.row(i))) == labels[i]) ++correct;
     }
     return static_cast<double>(correct) / static_cast<double>(n);
 }
@@ -203,23 +201,6 @@ double logistic_loss_and_gradient(const LinearModel& model, const Tensor& X, std
     for (size_t j = 0; j < d; ++j) grad_w[j] *= inv_n;
     grad_b *= inv_n;
     return loss / double(n);
-}
-
-// ---------------------------------------------------------------- mini-batches
-
-Tensor rows(const Tensor& X, std::span<const size_t> indices) {
-    assert(X.rank() == 2);
-    size_t d = X.dim(1);
-    Tensor batch({indices.size(), d});
-    // X [n, d] -> batch [m, d], row k of batch = row indices[k] of X.
-    for (size_t k = 0; k < indices.size(); ++k) {
-        if (indices[k] >= X.dim(0))
-            throw std::out_of_range("rows: index " + std::to_string(indices[k]) +
-                                    " is past the last row of a " + X.shape_string() + " tensor");
-        auto src = X.row(indices[k]);
-        std::copy(src.begin(), src.end(), batch.row(k).begin());
-    }
-    return batch;
 }
 
 }  // namespace gd

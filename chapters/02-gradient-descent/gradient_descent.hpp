@@ -182,7 +182,4 @@ double softmax_accuracy(const SoftmaxModel& model, const Tensor& X, std::span<co
 double logistic_loss_and_gradient(const LinearModel& model, const Tensor& X, std::span<const int> t,
                                   std::vector<float>& grad_w, float& grad_b);
 
-// The rows of X [n, d] at the given indices, copied into a new [m, d] tensor (a mini-batch).
-Tensor rows(const Tensor& X, std::span<const size_t> indices);
-
 }  // namespace gd

@@ -172,7 +172,7 @@ void in_slices(const Network& net, const Tensor& X, Visit visit) {
     for (size_t start = 0; start < X.dim(0); start += kSlice) {
         idx.clear();
         for (size_t i = start; i < std::min(X.dim(0), start + kSlice); ++i) idx.push_back(i);
-        gather_rows(X, idx, slice);
+        nn::gather_rows(X, idx, slice);
         forward(net, slice, pass);
         visit(start, pass.activations.back());
     }
@@ -195,7 +195,7 @@ double mean_cost(const Network& net, const Tensor& X, const Tensor& Y) {
     in_slices(net, X, [&](size_t start, const Tensor& A) {
         idx.clear();
         for (size_t i = start; i < start + A.dim(0); ++i) idx.push_back(i);
-        gather_rows(Y, idx, Y_slice);
+        nn::gather_rows(Y, idx, Y_slice);
         total += cost_value(net.cost, net.layers.back().f, A, Y_slice) * double(A.dim(0));
     });
     return X.dim(0) == 0 ? 0.0 : total / double(X.dim(0));
@@ -205,9 +205,7 @@ double accuracy(const Network& net, const Tensor& X, std::span<const int> labels
     size_t right = 0;
     in_slices(net, X, [&](size_t start, const Tensor& A) {
         for (size_t i = 0; i < A.dim(0); ++i) {
-            auto row = A.row(i);
-            long guess = std::max_element(row.begin(), row.end()) - row.begin();
-            if (guess == labels[start + i]) ++right;
+            if (long(nn::argmax(A.row(i))) == labels[start + i]) ++right;
         }
     });
     return X.dim(0) == 0 ? 0.0 : double(right) / double(X.dim(0));
@@ -220,15 +218,6 @@ Tensor one_hot(std::span<const int> labels, size_t classes) {
         Y(i, size_t(labels[i])) = 1.0f;
     }
     return Y;
-}
-
-void gather_rows(const Tensor& X, std::span<const size_t> indices, Tensor& out) {
-    size_t d = X.dim(1);
-    if (out.rank() != 2 || out.dim(0) != indices.size() || out.dim(1) != d) out = Tensor({indices.size(), d});
-    for (size_t r = 0; r < indices.size(); ++r) {
-        auto src = X.row(indices[r]);
-        std::copy(src.begin(), src.end(), out.row(r).begin());
-    }
 }
 
 double train_epoch(Network& net, const Tensor& X, const Tensor& Y, const TrainOptions& options, nn::Rng& rng,
@@ -244,8 +233,8 @@ double train_epoch(Network& net, const Tensor& X, const Tensor& Y, const TrainOp
         std::span<const size_t> idx(order.data() + start, std::min(options.batch, n - start));
         // The mini-batch goes straight into the pass's input slot: no copy of it per step.
         pass.activations.resize(net.layers.size() + 1);
-        gather_rows(X, idx, pass.activations[0]);
-        gather_rows(Y, idx, y);
+        nn::gather_rows(X, idx, pass.activations[0]);
+        nn::gather_rows(Y, idx, y);
         forward(net, pass.activations[0], pass, Dropout{options.dropout, &rng});
         double cost = cost_value(net.cost, net.layers.back().f, pass.activations.back(), y);
         nn::check_not_diverged(cost, epoch, step, options.eta);

@@ -192,8 +192,6 @@ double accuracy(const Network& net, const Tensor& X, std::span<const int> labels
 
 // One-hot targets: Y [N, classes] with Y(i, labels[i]) = 1.
 Tensor one_hot(std::span<const int> labels, size_t classes);
-// The rows of X at the given indices, into out [m, d] (resized; a mini-batch).
-void gather_rows(const Tensor& X, std::span<const size_t> indices, Tensor& out);
 
 struct TrainOptions {
     float eta = 3.0f;

@@ -26,8 +26,8 @@ double AdamTrainer::epoch(bp::Network& net, const nn::Tensor& X, const nn::Tenso
     size_t batches = 0;
     for (size_t start = 0; start < order.size(); start += batch, ++batches) {
         std::span<const size_t> indices(order.data() + start, std::min(batch, order.size() - start));
-        bp::gather_rows(X, indices, X_batch);
-        bp::gather_rows(Y, indices, Y_batch);
+        nn::gather_rows(X, indices, X_batch);
+        nn::gather_rows(Y, indices, Y_batch);
         bp::forward(net, X_batch, pass);
         cost += bp::cost_value(net.cost, net.layers.back().f, pass.activations.back(), Y_batch);
         bp::backprop(net, pass, Y_batch, grads);

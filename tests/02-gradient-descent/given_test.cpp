@@ -337,15 +337,3 @@ TEST(Logistic, LossStaysFiniteForLogitsOfAHundred) {
     EXPECT_EQ(grad_b, 0.0f);
 }
 
-// ---------------------------------------------------------------- mini-batches
-
-TEST(Rows_Given, CopiesTheChosenRowsInOrder) {
-    Tensor X = matrix({{0, 1}, {2, 3}, {4, 5}});
-    std::vector<size_t> indices{2, 0, 2};
-    Tensor batch = rows(X, indices);
-    ASSERT_EQ(batch.shape(), (std::vector<size_t>{3, 2}));
-    std::vector<float> expected{4, 5, 0, 1, 4, 5};
-    for (size_t i = 0; i < expected.size(); ++i) EXPECT_EQ(batch[i], expected[i]) << i;
-    std::vector<size_t> past_the_end{3};
-    EXPECT_THROW(rows(X, past_the_end), std::out_of_range);
-}

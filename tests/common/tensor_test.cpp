@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <stdexcept>
+#include <vector>
 
 namespace {
 
@@ -67,6 +69,48 @@ TEST(Tensor, FillSetsEveryElement) {
 TEST(Tensor, ShapeStringListsTheDimensions) {
     EXPECT_EQ(nn::Tensor({6, 784}).shape_string(), "[6, 784]");
     EXPECT_EQ(nn::Tensor({7}).shape_string(), "[7]");
+}
+
+TEST(Tensor, MemoryStartsOnACacheLine) {
+    for (size_t n : {1, 3, 784, 10 * 784}) {  // whatever malloc would have given
+        nn::Tensor t({n});
+        EXPECT_EQ(reinterpret_cast<std::uintptr_t>(t.data()) % 64, 0u) << n;
+    }
+}
+
+TEST(GatherRows, CopiesTheChosenRowsInOrder) {
+    nn::Tensor X = nn::Tensor::from_rows({{0, 1}, {2, 3}, {4, 5}});
+    std::vector<size_t> indices{2, 0, 2};
+    nn::Tensor batch = nn::gather_rows(X, indices);
+    ASSERT_EQ(batch.shape(), (std::vector<size_t>{3, 2}));
+    std::vector<float> expected{4, 5, 0, 1, 4, 5};
+    for (size_t i = 0; i < expected.size(); ++i) EXPECT_EQ(batch[i], expected[i]) << i;
+    std::vector<size_t> past_the_end{3};
+    EXPECT_THROW(nn::gather_rows(X, past_the_end), std::out_of_range);
+}
+
+TEST(GatherRows, ReusesTheOutputWhenItHasTheShape) {
+    nn::Tensor X = nn::Tensor::from_rows({{0, 1}, {2, 3}, {4, 5}});
+    nn::Tensor out({2, 2}, -1.0f);
+    const float* memory = out.data();
+    std::vector<size_t> indices{1, 2};
+    nn::gather_rows(X, indices, out);
+    EXPECT_EQ(out.data(), memory);  // no new allocation in a training loop
+    EXPECT_EQ(out(0, 0), 2.0f);
+    EXPECT_EQ(out(1, 1), 5.0f);
+    std::vector<size_t> three{0, 1, 2};
+    nn::gather_rows(X, three, out);  // another shape: resized
+    ASSERT_EQ(out.shape(), (std::vector<size_t>{3, 2}));
+    EXPECT_EQ(out(2, 0), 4.0f);
+}
+
+TEST(Argmax, FirstLargestValueWins) {
+    std::vector<float> v{0.5f, 2.0f, -1.0f, 2.0f};
+    EXPECT_EQ(nn::argmax(v), 1u);  // the tie at 3 goes to the first
+    std::vector<float> last{0.0f, 1.0f, 3.0f};
+    EXPECT_EQ(nn::argmax(last), 2u);
+    std::vector<float> first{3.0f, 1.0f, 2.0f};
+    EXPECT_EQ(nn::argmax(first), 0u);
 }
 
 }  // namespace

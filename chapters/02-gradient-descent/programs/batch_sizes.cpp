@@ -71,7 +71,7 @@ Curve train(const nn::ImageSet& train, const nn::ImageSet& evaluated, size_t bat
             std::span<const size_t> idx(order.data() + start, std::min(batch, order.size() - start));
             record_until(seen + idx.size(), epoch);
             auto begin = Clock::now();
-            Tensor X = gd::rows(train.images, idx);
+            Tensor X = nn::gather_rows(train.images, idx);
             std::vector<int> labels;
             for (size_t i : idx) labels.push_back(train.labels[i]);
             double loss = gd::softmax_loss_and_gradient(model, X, labels, dW, db);

@@ -83,7 +83,7 @@ Run train(const Setup& s, gd::Schedule schedule, nn::Trace* trace) {
             for_b.set_eta(eta);
             run.rate.push_back(eta);
             std::span<const size_t> idx(order.data() + start, std::min(s.batch, n - start));
-            Tensor X = gd::rows(s.train.images, idx);
+            Tensor X = nn::gather_rows(s.train.images, idx);
             std::vector<int> labels;
             for (size_t i : idx) labels.push_back(s.train.labels[i]);
             double loss = gd::softmax_loss_and_gradient(model, X, labels, dW, db);

@@ -35,7 +35,7 @@ double mean_loss(const SoftmaxModel& model, const nn::ImageSet& set) {
     for (size_t start = 0; start < set.size(); start += slice) {
         std::vector<size_t> idx;
         for (size_t i = start; i < std::min(set.size(), start + slice); ++i) idx.push_back(i);
-        Tensor Z = gd::logits(model, gd::rows(set.images, idx)), dZ;
+        Tensor Z = gd::logits(model, nn::gather_rows(set.images, idx)), dZ;
         std::vector<int> labels(set.labels.begin() + long(start), set.labels.begin() + long(start + idx.size()));
         total += gd::softmax_cross_entropy(Z, labels, dZ) * double(idx.size());
     }
@@ -72,7 +72,7 @@ void train_epoch(Training& t, const nn::ImageSet& train, size_t batch, int epoch
     // Mini-batches of `batch` examples; the last one takes what is left.
     for (size_t start = 0; start < order.size(); start += batch) {
         std::span<const size_t> idx(order.data() + start, std::min(batch, order.size() - start));
-        Tensor X = gd::rows(train.images, idx);
+        Tensor X = nn::gather_rows(train.images, idx);
         std::vector<int> labels;
         for (size_t i : idx) labels.push_back(train.labels[i]);
         float eta = gd::learning_rate(t.schedule, t.eta0, t.step, t.total_steps);

@@ -127,10 +127,7 @@ void train_one_epoch(Network& net, const Tensor& X, const Tensor& Y, const bp::T
 std::vector<int> guesses(const Network& net, const Tensor& X) {
     Tensor outputs = bp::predict(net, X);
     std::vector<int> guess(X.dim(0));
-    for (size_t i = 0; i < X.dim(0); ++i) {
-        auto row = outputs.row(i);
-        guess[i] = int(std::max_element(row.begin(), row.end()) - row.begin());
-    }
+    for (size_t i = 0; i < X.dim(0); ++i) guess[i] = int(nn::argmax(outputs.row(i)));
     return guess;
 }
 

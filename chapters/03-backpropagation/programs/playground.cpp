@@ -112,7 +112,7 @@ std::string describe(const Problem& p, const Settings& s) {
 
 int predicted_class(std::span<const float> out) {
     if (out.size() == 1) return out[0] >= 0.5f ? 1 : 0;
-    return int(std::max_element(out.begin(), out.end()) - out.begin());
+    return int(nn::argmax(out));
 }
 
 double accuracy_of(const Tensor& A, const std::vector<int>& labels) {
@@ -310,8 +310,8 @@ void trace_gradients(nn::Trace& trace, const Network& net, const Problem& p) {
     std::vector<size_t> first(std::min<size_t>(10, p.train.size()));
     std::iota(first.begin(), first.end(), size_t(0));
     Tensor x, y;
-    bp::gather_rows(p.X_train, first, x);  // [10, d]
-    bp::gather_rows(p.Y_train, first, y);  // [10, outputs]
+    nn::gather_rows(p.X_train, first, x);  // [10, d]
+    nn::gather_rows(p.Y_train, first, y);  // [10, outputs]
     bp::Pass pass;
     bp::Gradients grads;
     bp::forward(net, x, pass);

@@ -96,8 +96,8 @@ void train_epoch(bp::Network& net, const Data& data, const Settings& s, nn::Rng&
     Tensor x, y;
     for (size_t step = 0; step < steps; ++step) {
         std::span<const size_t> idx(order.data() + step * s.batch, std::min(s.batch, n - step * s.batch));
-        bp::gather_rows(data.X, idx, x);
-        bp::gather_rows(data.Y, idx, y);
+        nn::gather_rows(data.X, idx, x);
+        nn::gather_rows(data.Y, idx, y);
         bp::forward(net, x, pass);
         nn::check_not_diverged(bp::cost_value(net.cost, Activation::Softmax, pass.activations.back(), y), epoch,
                                long(step), s.eta);
@@ -207,8 +207,8 @@ Data load(const std::string& dir, const Settings& s, bool quick) {
     Data data{train.images, bp::one_hot(train.labels, kClasses), {}, {}, std::move(test)};
     std::vector<size_t> first(std::min(s.probe, train.size()));
     for (size_t i = 0; i < first.size(); ++i) first[i] = i;
-    bp::gather_rows(data.X, first, data.probe_X);
-    bp::gather_rows(data.Y, first, data.probe_Y);
+    nn::gather_rows(data.X, first, data.probe_X);
+    nn::gather_rows(data.Y, first, data.probe_Y);
     return data;
 }
 
