@@ -173,6 +173,31 @@ double softmax_accuracy(const SoftmaxModel& model, const Tensor& X, std::span<co
     return static_cast<double>(correct) / static_cast<double>(n);
 }
 
+namespace {
+
+// The rows of a set of labels or targets, in the order of `rows`.
+void gather(std::span<const int> all, std::span<const size_t> rows, std::vector<int>& out) {
+    out.clear();
+    for (size_t i : rows) out.push_back(all[i]);
+}
+
+}  // namespace
+
+SoftmaxTraining::SoftmaxTraining(SoftmaxModel& model, const Tensor& X, std::span<const int> labels)
+    : model_(model), X_(X), labels_(labels) {
+    assert(X.rank() == 2 && labels.size() == X.dim(0));
+}
+
+double SoftmaxTraining::loss_and_gradients(std::span<const size_t> rows) {
+    nn::gather_rows(X_, rows, X_batch_);
+    gather(labels_, rows, labels_batch_);
+    return softmax_loss_and_gradient(model_, X_batch_, labels_batch_, dW_, db_);
+}
+
+std::vector<nn::Parameter> SoftmaxTraining::parameters() {
+    return {{model_.W.span(), dW_.span()}, {model_.b, db_}};
+}
+
 // ---------------------------------------------------------------- logistic regression
 
 double logistic_loss_and_gradient(const LinearModel& model, const Tensor& X, std::span<const int> t,
@@ -201,6 +226,21 @@ double logistic_loss_and_gradient(const LinearModel& model, const Tensor& X, std
     for (size_t j = 0; j < d; ++j) grad_w[j] *= inv_n;
     grad_b *= inv_n;
     return loss / double(n);
+}
+
+LogisticTraining::LogisticTraining(LinearModel& model, const Tensor& X, std::span<const int> t)
+    : model_(model), X_(X), t_(t) {
+    assert(X.rank() == 2 && t.size() == X.dim(0));
+}
+
+double LogisticTraining::loss_and_gradients(std::span<const size_t> rows) {
+    nn::gather_rows(X_, rows, X_batch_);
+    gather(t_, rows, t_batch_);
+    return logistic_loss_and_gradient(model_, X_batch_, t_batch_, grad_w_, grad_b_);
+}
+
+std::vector<nn::Parameter> LogisticTraining::parameters() {
+    return {{model_.w, grad_w_}, {std::span(&model_.b, 1), std::span(&grad_b_, 1)}};
 }
 
 }  // namespace gd

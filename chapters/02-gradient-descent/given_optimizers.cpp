@@ -88,12 +88,12 @@ const std::vector<std::string>& Optimizer::names() {
 
 Optimizer Optimizer::make(const std::string& name, float eta) {
     Optimizer opt;
-    if (name == "sgd") opt.rule_ = Sgd{};
-    else if (name == "momentum") opt.rule_ = Momentum{};
-    else if (name == "nesterov") opt.rule_ = Nesterov{};
-    else if (name == "adagrad") opt.rule_ = AdaGrad{};
-    else if (name == "rmsprop") opt.rule_ = RMSProp{};
-    else if (name == "adam") opt.rule_ = Adam{};
+    if (name == "sgd") opt.fresh_ = Sgd{};
+    else if (name == "momentum") opt.fresh_ = Momentum{};
+    else if (name == "nesterov") opt.fresh_ = Nesterov{};
+    else if (name == "adagrad") opt.fresh_ = AdaGrad{};
+    else if (name == "rmsprop") opt.fresh_ = RMSProp{};
+    else if (name == "adam") opt.fresh_ = Adam{};
     else
         throw nn::UsageError("unknown optimizer '" + name +
                              "'; choose sgd, momentum, nesterov, adagrad, rmsprop or adam");
@@ -102,16 +102,26 @@ Optimizer Optimizer::make(const std::string& name, float eta) {
     return opt;
 }
 
+void Optimizer::step(std::span<const nn::Parameter> parameters) {
+    if (rules_.size() != parameters.size()) rules_.assign(parameters.size(), fresh_);
+    for (size_t i = 0; i < parameters.size(); ++i) {
+        assert(parameters[i].value.size() == parameters[i].gradient.size());
+        std::visit([&](auto& rule) { rule.step(parameters[i].value, parameters[i].gradient); }, rules_[i]);
+    }
+}
+
 void Optimizer::step(std::span<float> theta, std::span<const float> g) {
-    std::visit([&](auto& rule) { rule.step(theta, g); }, rule_);
+    const nn::Parameter only{theta, g};
+    step(std::span(&only, 1));
 }
 
 float Optimizer::eta() const {
-    return std::visit([](const auto& rule) { return rule.eta; }, rule_);
+    return std::visit([](const auto& rule) { return rule.eta; }, fresh_);
 }
 
 void Optimizer::set_eta(float eta) {
-    std::visit([eta](auto& rule) { rule.eta = eta; }, rule_);
+    std::visit([eta](auto& rule) { rule.eta = eta; }, fresh_);
+    for (Rule& rule : rules_) std::visit([eta](auto& r) { r.eta = eta; }, rule);
 }
 
 // ---------------------------------------------------------------- schedules

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "common/tensor.hpp"
+#include "common/training.hpp"
 
 namespace gd {
 
@@ -97,7 +98,9 @@ struct Adam {
     void step(std::span<float> theta, std::span<const float> g);
 };
 
-// Any of the above, chosen by name in the programs' --optimizer option.
+// Any of the above, chosen by name in the programs' --optimizer option, for a whole
+// model: one rule per parameter tensor, each with its own state (momentum's v, Adam's
+// m, s and t), all with the same constants.
 class Optimizer {
 public:
     // "sgd", "momentum", "nesterov", "adagrad", "rmsprop" or "adam", with learning rate
@@ -106,13 +109,19 @@ public:
     static Optimizer make(const std::string& name, float eta);
     static const std::vector<std::string>& names();
 
+    // One step of every tensor of the list, always given in the same order (entry i
+    // keeps rule i's state). The first step sizes the list of rules.
+    void step(std::span<const nn::Parameter> parameters);
+    // The same for a model with one parameter vector.
     void step(std::span<float> theta, std::span<const float> g);
     const std::string& name() const { return name_; }
     float eta() const;
     void set_eta(float eta);  // for learning-rate schedules
 
 private:
-    std::variant<Sgd, Momentum, Nesterov, AdaGrad, RMSProp, Adam> rule_;
+    using Rule = std::variant<Sgd, Momentum, Nesterov, AdaGrad, RMSProp, Adam>;
+    Rule fresh_;               // the rule with its constants and no state yet
+    std::vector<Rule> rules_;  // one per parameter tensor
     std::string name_;
 };
 
@@ -177,9 +186,56 @@ double softmax_loss_and_gradient(const SoftmaxModel& model, const Tensor& X,
 
 double softmax_accuracy(const SoftmaxModel& model, const Tensor& X, std::span<const int> labels);
 
+// Softmax regression bound to its training set X [n, d], labels [n], for the one
+// training loop, nn::Trainer (common/training.hpp): W and b are its parameters.
+class SoftmaxTraining : public nn::Trainable {
+public:
+    SoftmaxTraining(SoftmaxModel& model, const Tensor& X, std::span<const int> labels);
+    size_t examples() const override { return X_.dim(0); }
+    // softmax_loss_and_gradient() on the rows, gathered.
+    double loss_and_gradients(std::span<const size_t> rows) override;
+    std::vector<nn::Parameter> parameters() override;
+    // The last mini-batch and its gradients, for a --trace.
+    const Tensor& batch() const { return X_batch_; }
+    std::span<const int> batch_labels() const { return labels_batch_; }
+    const Tensor& dW() const { return dW_; }
+    const std::vector<float>& db() const { return db_; }
+
+private:
+    SoftmaxModel& model_;
+    const Tensor& X_;
+    std::span<const int> labels_;
+    Tensor X_batch_, dW_;
+    std::vector<int> labels_batch_;
+    std::vector<float> db_;
+};
+
 // Logistic regression is the two-class case with one weight vector: p = sigmoid(w . x + b),
 // L = -1/n sum [t log p + (1 - t) log(1 - p)], dL/dw = X^T (p - t) / n, dL/db = mean(p - t).
 double logistic_loss_and_gradient(const LinearModel& model, const Tensor& X, std::span<const int> t,
                                   std::vector<float>& grad_w, float& grad_b);
+
+// Logistic regression bound to its training set X [n, d], targets t [n] in {0, 1},
+// for nn::Trainer: w and b are its parameters.
+class LogisticTraining : public nn::Trainable {
+public:
+    LogisticTraining(LinearModel& model, const Tensor& X, std::span<const int> t);
+    size_t examples() const override { return X_.dim(0); }
+    // logistic_loss_and_gradient() on the rows, gathered.
+    double loss_and_gradients(std::span<const size_t> rows) override;
+    std::vector<nn::Parameter> parameters() override;
+    const std::vector<float>& grad_w() const { return grad_w_; }
+    float grad_b() const { return grad_b_; }
+
+private:
+    LinearModel& model_;
+    const Tensor& X_;
+    std::span<const int> t_;
+    Tensor X_batch_;
+    std::vector<int> t_batch_;
+    std::vector<float> grad_w_;
+    float grad_b_ = 0;
+};
+
 
 }  // namespace gd

@@ -220,30 +220,43 @@ Tensor one_hot(std::span<const int> labels, size_t classes) {
     return Y;
 }
 
+NetworkTraining::NetworkTraining(Network& net, const Tensor& X, const Tensor& Y, Dropout dropout)
+    : net_(net), X_(X), Y_(Y), dropout_(dropout) {
+    assert(X.rank() == 2 && Y.rank() == 2 && X.dim(0) == Y.dim(0));
+}
+
+double NetworkTraining::loss_and_gradients(std::span<const size_t> rows) {
+    // The mini-batch goes straight into the pass's input slot: no copy of it per step.
+    pass_.activations.resize(net_.layers.size() + 1);
+    nn::gather_rows(X_, rows, pass_.activations[0]);
+    nn::gather_rows(Y_, rows, Y_batch_);
+    forward(net_, pass_.activations[0], pass_, dropout_);
+    double cost = cost_value(net_.cost, net_.layers.back().f, pass_.activations.back(), Y_batch_);
+    backprop(net_, pass_, Y_batch_, grads_);
+    return cost;
+}
+
+std::vector<nn::Parameter> NetworkTraining::parameters() {
+    std::vector<nn::Parameter> list;
+    for (size_t l = 0; l < net_.layers.size(); ++l) {
+        list.push_back({net_.layers[l].W.span(), grads_.nabla_w[l].span()});
+        list.push_back({net_.layers[l].b, grads_.nabla_b[l]});
+    }
+    return list;
+}
+
 double train_epoch(Network& net, const Tensor& X, const Tensor& Y, const TrainOptions& options, nn::Rng& rng,
                    int epoch, const StepObserver& observe) {
-    size_t n = X.dim(0);
-    std::vector<size_t> order = rng.permutation(n);
-    Pass pass;
-    Gradients grads;
-    Tensor y;
-    double total = 0.0;
-    long step = 0;
-    for (size_t start = 0; start < n; start += options.batch, ++step) {
-        std::span<const size_t> idx(order.data() + start, std::min(options.batch, n - start));
-        // The mini-batch goes straight into the pass's input slot: no copy of it per step.
-        pass.activations.resize(net.layers.size() + 1);
-        nn::gather_rows(X, idx, pass.activations[0]);
-        nn::gather_rows(Y, idx, y);
-        forward(net, pass.activations[0], pass, Dropout{options.dropout, &rng});
-        double cost = cost_value(net.cost, net.layers.back().f, pass.activations.back(), y);
-        nn::check_not_diverged(cost, epoch, step, options.eta);
-        total += cost * double(idx.size());
-        backprop(net, pass, y, grads);
-        if (observe) observe(step, cost, idx.size(), pass, grads);
-        sgd_step(net, grads, options.eta, options.lambda, n);
-    }
-    return n == 0 ? 0.0 : total / double(n);
+    NetworkTraining training(net, X, Y, Dropout{options.dropout, &rng});
+    auto sgd = [&](const nn::Step&, std::span<const nn::Parameter>) {
+        sgd_step(net, training.gradients(), options.eta, options.lambda, X.dim(0));
+    };
+    nn::Trainer trainer(training, sgd, {.batch = options.batch, .shuffle = &rng, .eta = options.eta,
+                                        .first_epoch = epoch});
+    if (!observe) return trainer.epoch();
+    return trainer.epoch([&](const nn::Step& s) {
+        observe(s.in_epoch, s.loss, s.rows.size(), training.pass(), training.gradients());
+    });
 }
 
 void require_shape(const Network& net, size_t inputs, size_t outputs, const std::string& what) {

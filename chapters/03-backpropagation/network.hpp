@@ -39,6 +39,7 @@
 #include "common/gradcheck.hpp"
 #include "common/random.hpp"
 #include "common/tensor.hpp"
+#include "common/training.hpp"
 
 namespace bp {
 
@@ -200,6 +201,32 @@ struct TrainOptions {
     float dropout = 0.0f;  // p of the hidden units
 };
 
+// A network bound to its training set X [n, n_0], Y [n, n_L], for the one training
+// loop, nn::Trainer (common/training.hpp): every layer's W and b are its parameters.
+// Under dropout (dropout.p > 0) the hidden units of each mini-batch are dropped with
+// masks drawn from dropout.rng.
+class NetworkTraining : public nn::Trainable {
+public:
+    NetworkTraining(Network& net, const Tensor& X, const Tensor& Y, Dropout dropout = {});
+    size_t examples() const override { return X_.dim(0); }
+    // forward() of the rows, cost_value() of the output, backprop().
+    double loss_and_gradients(std::span<const size_t> rows) override;
+    // W^1, b^1, W^2, b^2, ... with their gradients.
+    std::vector<nn::Parameter> parameters() override;
+    // The last mini-batch's pass and gradients, for a --trace or a measurement.
+    const Pass& pass() const { return pass_; }
+    const Gradients& gradients() const { return grads_; }
+
+private:
+    Network& net_;
+    const Tensor& X_;
+    const Tensor& Y_;
+    Dropout dropout_;
+    Pass pass_;
+    Gradients grads_;
+    Tensor Y_batch_;
+};
+
 // Called at every step of train_epoch() after backprop() and before the update, with the
 // step's number (from 0), its mini-batch cost and size, the pass and the gradients: for a
 // progress bar or a --trace of the first steps.
@@ -207,7 +234,8 @@ using StepObserver = std::function<void(long step, double cost, size_t rows, con
                                         const Gradients& grads)>;
 
 // One epoch of mini-batch SGD over X [n, n_0], Y [n, n_L] in the order of a fresh
-// permutation from rng (which also draws the dropout masks). Returns the mean training
+// permutation from rng (which also draws the dropout masks): nn::Trainer with
+// NetworkTraining and sgd_step() (exercise 3.7) as the update. Returns the mean training
 // cost of the mini-batches as they were seen. Throws nn::Diverged on a non-finite cost.
 double train_epoch(Network& net, const Tensor& X, const Tensor& Y, const TrainOptions& options,
                    nn::Rng& rng, int epoch = 1, const StepObserver& observe = {});

@@ -377,6 +377,70 @@ TEST(NetworkLearns, NotXorWithoutAHiddenLayer) {
     EXPECT_LE(xor_right_after_training({2, 1}, 1000), 3);
 }
 
+// ---------------------------------------------------------------- the training loop
+
+TEST(NetworkTraining, GivesTheCostAndGradientsOfTheGatheredRowsForEveryLayer) {
+    nn::Rng rng(12);
+    Network net = make_network({3, 4, 2}, Activation::Tanh, Activation::Softmax, Cost::CrossEntropy, Init::Scaled, rng);
+    Tensor X = random_matrix(5, 3, rng), Y = matrix({{1, 0}, {0, 1}, {0, 1}, {1, 0}, {1, 0}});
+    NetworkTraining training(net, X, Y);
+    std::vector<size_t> rows{4, 0, 2};
+    double cost = training.loss_and_gradients(rows);
+    // The same by hand.
+    Tensor X_rows = nn::gather_rows(X, rows), Y_rows = nn::gather_rows(Y, rows);
+    Pass pass;
+    Gradients grads;
+    forward(net, X_rows, pass);
+    backprop(net, pass, Y_rows, grads);
+    EXPECT_DOUBLE_EQ(cost, cost_value(net.cost, Activation::Softmax, pass.activations.back(), Y_rows));
+    std::vector<nn::Parameter> parameters = training.parameters();
+    ASSERT_EQ(parameters.size(), 4u);  // W^1, b^1, W^2, b^2
+    for (size_t l = 0; l < 2; ++l) {
+        SCOPED_TRACE(l);
+        EXPECT_EQ(parameters[2 * l].value.data(), net.layers[l].W.data());
+        EXPECT_EQ(parameters[2 * l + 1].value.data(), net.layers[l].b.data());
+        std::span<const float> w = grads.nabla_w[l].span(), b = grads.nabla_b[l];
+        EXPECT_TRUE(std::equal(w.begin(), w.end(), parameters[2 * l].gradient.begin(), parameters[2 * l].gradient.end()));
+        EXPECT_TRUE(std::equal(b.begin(), b.end(), parameters[2 * l + 1].gradient.begin(),
+                               parameters[2 * l + 1].gradient.end()));
+    }
+}
+
+TEST(NetworkTraining, TrainEpochIsTheLoopOfTheChapterStepForStep) {
+    // train_epoch against the loop written out: a permutation from the generator, batches
+    // of 3 (the last of 1), forward with dropout from the same generator, backprop,
+    // sgd_step. Identical to the last bit, and the returned cost weighted by rows.
+    auto make = [] {
+        nn::Rng init(4);
+        return make_network({3, 5, 2}, Activation::Sigmoid, Activation::Sigmoid, Cost::CrossEntropy, Init::Scaled, init);
+    };
+    nn::Rng data(9);
+    Tensor X = random_matrix(7, 3, data), Y = random_matrix(7, 2, data);
+    for (float& y : Y.span()) y = y > 0 ? 1.0f : 0.0f;
+    TrainOptions options{0.5f, 3, 0.1f, 0.25f};
+    Network ours = make(), by_hand = make();
+    nn::Rng rng(17), rng_by_hand(17);
+    double returned = train_epoch(ours, X, Y, options, rng);
+    std::vector<size_t> order = rng_by_hand.permutation(7);
+    double total = 0;
+    for (size_t start = 0; start < 7; start += 3) {
+        std::span<const size_t> idx(order.data() + start, std::min<size_t>(3, 7 - start));
+        Tensor x = nn::gather_rows(X, idx), y = nn::gather_rows(Y, idx);
+        Pass pass;
+        Gradients grads;
+        forward(by_hand, x, pass, Dropout{options.dropout, &rng_by_hand});
+        total += cost_value(by_hand.cost, Activation::Sigmoid, pass.activations.back(), y) * double(idx.size());
+        backprop(by_hand, pass, y, grads);
+        sgd_step(by_hand, grads, options.eta, options.lambda, 7);
+    }
+    EXPECT_DOUBLE_EQ(returned, total / 7);
+    for (size_t l = 0; l < 2; ++l) {
+        EXPECT_EQ(ours.layers[l].W.span().size(), by_hand.layers[l].W.span().size());
+        for (size_t i = 0; i < ours.layers[l].W.size(); ++i) EXPECT_EQ(ours.layers[l].W[i], by_hand.layers[l].W[i]);
+        EXPECT_EQ(ours.layers[l].b, by_hand.layers[l].b);
+    }
+}
+
 // ---------------------------------------------------------------- make_network, summary, names
 
 TEST(NetworkMake, BuildsLayersOfTheGivenSizesAndActivations) {

@@ -48,49 +48,45 @@ Curve train(const nn::ImageSet& train, const nn::ImageSet& evaluated, size_t bat
             float eta, uint64_t seed, nn::Trace* trace) {
     Curve curve{batch, 0, {}, {}, {}};
     SoftmaxModel model(kClasses, train.images.dim(1));
-    gd::Optimizer for_W = gd::Optimizer::make(optimizer, eta), for_b = gd::Optimizer::make(optimizer, eta);
     nn::Rng rng(seed);
+    gd::SoftmaxTraining training(model, train.images, train.labels);
+    gd::Optimizer rule = gd::Optimizer::make(optimizer, eta);
+    nn::Trainer trainer(training, [&](const nn::Step&, std::span<const nn::Parameter> parameters) {
+        rule.step(parameters);
+    }, {.batch = batch, .shuffle = &rng, .eta = eta});
     size_t seen = 0, next = 0;
-    double training = 0, first_loss = 0;
-    Tensor dW;
-    std::vector<float> db;
+    double first_loss = 0, evaluating = 0;  // seconds spent on the evaluation, not counted
+    auto begin = Clock::now();
     auto record_until = [&](size_t end, int epoch) {
+        auto evaluation = Clock::now();
+        double training_seconds = std::chrono::duration<double>(evaluation - begin).count() - evaluating;
         if (next >= end) return;
         double loss = loss_on(model, evaluated);  // the same for every point of this step
         if (curve.loss.empty()) first_loss = loss;
-        nn::check_not_climbing(loss, first_loss, epoch, curve.steps, eta);
+        nn::check_not_climbing(loss, first_loss, epoch, trainer.steps(), eta);
         for (; next < end; next += kEvery) {
             curve.examples.push_back(double(next));
             curve.loss.push_back(loss);
-            curve.seconds.push_back(training);
+            curve.seconds.push_back(training_seconds);
         }
+        evaluating += std::chrono::duration<double>(Clock::now() - evaluation).count();
     };
     for (int epoch = 1; epoch <= epochs; ++epoch) {
-        std::vector<size_t> order = rng.permutation(train.labels.size());
-        for (size_t start = 0; start < order.size(); start += batch) {
-            std::span<const size_t> idx(order.data() + start, std::min(batch, order.size() - start));
-            record_until(seen + idx.size(), epoch);
-            auto begin = Clock::now();
-            Tensor X = nn::gather_rows(train.images, idx);
-            std::vector<int> labels;
-            for (size_t i : idx) labels.push_back(train.labels[i]);
-            double loss = gd::softmax_loss_and_gradient(model, X, labels, dW, db);
-            nn::check_not_diverged(loss, epoch, curve.steps, eta, "--eta");
-            if (trace && trace->wants(int(curve.steps))) {
+        trainer.epoch([&](const nn::Step& s) {
+            // The parameters are those before the step until the update that follows.
+            record_until(seen + s.rows.size(), s.epoch);
+            if (trace && trace->wants(int(s.t))) {
                 // dZ = (softmax(Z) - Y) / n (exercise 2.6) and the gradients it gives.
                 Tensor dZ;
-                gd::softmax_cross_entropy(gd::logits(model, X), labels, dZ);
-                trace->record(int(curve.steps), "dZ", dZ.span());
-                trace->record(int(curve.steps), "dW", dW.span());
-                trace->record(int(curve.steps), "db", db);
+                gd::softmax_cross_entropy(gd::logits(model, training.batch()), training.batch_labels(), dZ);
+                trace->record(int(s.t), "dZ", dZ.span());
+                trace->record(int(s.t), "dW", training.dW().span());
+                trace->record(int(s.t), "db", training.db());
             }
-            for_W.step(model.W.span(), dW.span());
-            for_b.step(model.b, db);
-            training += std::chrono::duration<double>(Clock::now() - begin).count();
-            seen += idx.size();
-            ++curve.steps;
-        }
+            seen += s.rows.size();
+        });
     }
+    curve.steps = trainer.steps();
     record_until(seen + 1, epochs);
     return curve;
 }

@@ -19,6 +19,7 @@
 #include "common/random.hpp"
 #include "common/toy_data.hpp"
 #include "common/trace.hpp"
+#include "common/training.hpp"
 
 namespace {
 
@@ -62,6 +63,37 @@ nn::Figure boundary_figure(const LinearModel& m, const nn::Dataset2D& train, con
     return figure;
 }
 
+// Full-batch gradient descent for `epochs` steps. Row `epoch` of the log is the model
+// after that many steps (epoch 0: w = 0, p = 1/2 everywhere).
+nn::MetricsLog fit(LinearModel& model, const nn::Dataset2D& train, const nn::Dataset2D& test,
+                     gd::Optimizer& optimizer, int epochs, float eta, nn::Trace& trace) {
+    gd::LogisticTraining training(model, train.X, train.y);
+    nn::Trainer trainer(training, [&](const nn::Step& s, std::span<const nn::Parameter> parameters) {
+        optimizer.step(parameters);
+        if (trace.wants(int(s.t))) {
+            const std::vector<float>& gw = training.grad_w();
+            trace.record(int(s.t), "g", std::vector<float>{gw[0], gw[1], training.grad_b()});
+            trace.record(int(s.t), "theta", std::vector<float>{model.w[0], model.w[1], model.b});
+        }
+    }, {.batch = train.size(), .eta = eta});  // full batch, in order
+    nn::MetricsLog log({"epoch", "loss", "train_accuracy", "test_accuracy"}, false);
+    double first_loss = 0;
+    auto add_row = [&](int epoch, double loss) {
+        if (epoch == 0) first_loss = loss;
+        nn::check_not_climbing(loss, first_loss, epoch, epoch, eta);
+        log.add({double(epoch), loss, accuracy(model, train), accuracy(model, test)});
+        const auto& row = log.rows().back();
+        if (epoch % 20 == 0 || epoch == epochs)
+            std::printf("epoch %d  loss=%.4f  train_accuracy=%.4f  test_accuracy=%.4f\n", epoch, row[1], row[2],
+                        row[3]);
+    };
+    for (int epoch = 0; epoch < epochs; ++epoch) trainer.epoch([&](const nn::Step& s) { add_row(epoch, s.loss); });
+    std::vector<size_t> all(train.size());
+    for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+    add_row(epochs, training.loss_and_gradients(all));
+    return log;
+}
+
 bool hopeless_for_a_line(nn::Toy kind) { return kind == nn::Toy::Circle || kind == nn::Toy::Xor || kind == nn::Toy::Spiral; }
 
 }  // namespace
@@ -94,31 +126,7 @@ int main(int argc, char** argv) {
         nn::Dataset2D train = nn::make_toy(kind, size_t(points), noise, rng);
         nn::Dataset2D test = nn::make_toy(kind, size_t(points), noise, rng);
         LinearModel model{{0.0f, 0.0f}, 0.0f};
-        // theta = (w1, w2, b): the optimizer sees one vector of parameters.
-        std::vector<float> theta(3, 0.0f), g(3), grad_w;
-        nn::MetricsLog log({"epoch", "loss", "train_accuracy", "test_accuracy"}, false);
-        double first_loss = 0;
-        // Row `epoch`: the model after that many full-batch steps (epoch 0: w = 0, p = 1/2 everywhere).
-        for (int epoch = 0;; ++epoch) {
-            float grad_b = 0;
-            double loss = gd::logistic_loss_and_gradient(model, train.X, train.y, grad_w, grad_b);
-            if (epoch == 0) first_loss = loss;
-            nn::check_not_climbing(loss, first_loss, epoch, epoch, eta);
-            log.add({double(epoch), loss, accuracy(model, train), accuracy(model, test)});
-            const auto& row = log.rows().back();
-            if (epoch % 20 == 0 || epoch == opt.epochs)
-                std::printf("epoch %d  loss=%.4f  train_accuracy=%.4f  test_accuracy=%.4f\n", epoch, row[1], row[2],
-                            row[3]);
-            if (epoch == opt.epochs) break;
-            g = {grad_w[0], grad_w[1], grad_b};
-            optimizer.step(theta, g);
-            model.w = {theta[0], theta[1]};
-            model.b = theta[2];
-            if (trace.wants(epoch)) {
-                trace.record(epoch, "g", g);
-                trace.record(epoch, "theta", theta);
-            }
-        }
+        nn::MetricsLog log = fit(model, train, test, optimizer, opt.epochs, eta, trace);
         trace.close();
         log.write_csv(out.path("logistic_regression.csv"));
         std::printf("w = (%.4f, %.4f), b = %.4f\n", model.w[0], model.w[1], model.b);

@@ -61,43 +61,35 @@ struct Setup {
 Run train(const Setup& s, gd::Schedule schedule, nn::Trace* trace) {
     Run run;
     SoftmaxModel model(kClasses, s.train.images.dim(1));
-    gd::Optimizer for_W = gd::Optimizer::make(s.optimizer, s.eta0), for_b = gd::Optimizer::make(s.optimizer, s.eta0);
     nn::Rng rng(s.seed);
-    size_t n = s.train.labels.size();
-    long per_epoch = long((n + s.batch - 1) / s.batch), T = per_epoch * s.epochs, t = 0;
-    Tensor dW;
-    std::vector<float> db;
-    auto evaluate = [&](int epoch) {
+    gd::SoftmaxTraining training(model, s.train.images, s.train.labels);
+    gd::Optimizer rule = gd::Optimizer::make(s.optimizer, s.eta0);
+    long T = 0;
+    nn::Trainer trainer(training, [&](const nn::Step& step, std::span<const nn::Parameter> parameters) {
+        // t = 0 .. T-1: exercise 2.7 gives the rate of this step.
+        float eta = gd::learning_rate(schedule, s.eta0, step.t, T);
+        rule.set_eta(eta);
+        run.rate.push_back(eta);
+        rule.step(parameters);
+        if (trace && trace->wants(int(step.t))) {
+            trace->record(int(step.t), "eta", eta);
+            trace->record(int(step.t), "db", training.db());
+            trace->record(int(step.t), "b", model.b);
+        }
+    }, {.batch = s.batch, .shuffle = &rng, .eta = s.eta0});
+    T = trainer.steps_per_epoch() * s.epochs;
+    auto evaluate = [&](int epoch, long t) {
         double loss = loss_on(model, s.evaluated);
         nn::check_not_climbing(loss, run.loss.empty() ? loss : run.loss.front(), epoch, t, s.eta0);
         run.evaluated_at.push_back(double(t));
         run.loss.push_back(loss);
     };
     for (int epoch = 1; epoch <= s.epochs; ++epoch) {
-        std::vector<size_t> order = rng.permutation(n);
-        for (size_t start = 0; start < n; start += s.batch, ++t) {
-            // t = 0 .. T-1: exercise 2.7 gives the rate of this step.
-            float eta = gd::learning_rate(schedule, s.eta0, t, T);
-            if (t % kEvery == 0) evaluate(epoch);
-            for_W.set_eta(eta);
-            for_b.set_eta(eta);
-            run.rate.push_back(eta);
-            std::span<const size_t> idx(order.data() + start, std::min(s.batch, n - start));
-            Tensor X = nn::gather_rows(s.train.images, idx);
-            std::vector<int> labels;
-            for (size_t i : idx) labels.push_back(s.train.labels[i]);
-            double loss = gd::softmax_loss_and_gradient(model, X, labels, dW, db);
-            nn::check_not_diverged(loss, epoch, t, s.eta0, "--eta");
-            for_W.step(model.W.span(), dW.span());
-            for_b.step(model.b, db);
-            if (trace && trace->wants(int(t))) {
-                trace->record(int(t), "eta", eta);
-                trace->record(int(t), "db", db);
-                trace->record(int(t), "b", model.b);
-            }
-        }
+        trainer.epoch([&](const nn::Step& step) {
+            if (step.t % kEvery == 0) evaluate(step.epoch, step.t);  // before the step's update
+        });
     }
-    evaluate(s.epochs);
+    evaluate(s.epochs, trainer.steps());
     return run;
 }
 

@@ -42,51 +42,14 @@ double mean_loss(const SoftmaxModel& model, const nn::ImageSet& set) {
     return total / double(set.size());
 }
 
-struct Training {
-    SoftmaxModel model;
-    gd::Optimizer for_W, for_b;  // one per parameter tensor, each with its own state
-    gd::Schedule schedule;
-    float eta0;
-    long total_steps;
-    double first_loss = 0;
-    long step = 0;
-};
-
 // What the learner's code produces on the first mini-batches: the gradient with
-// respect to the logits (exercise 2.6), the weight gradient, and the weights after the step.
-void trace_step(nn::Trace& trace, int step, const Training& t, const Tensor& X, std::span<const int> labels,
-                const Tensor& dW, const std::vector<float>& db) {
+// respect to the logits (exercise 2.6), and the gradients of W and b it gives.
+void trace_step(nn::Trace& trace, int step, const SoftmaxModel& model, const gd::SoftmaxTraining& training) {
     Tensor dZ;
-    gd::softmax_cross_entropy(gd::logits(t.model, X), labels, dZ);
+    gd::softmax_cross_entropy(gd::logits(model, training.batch()), training.batch_labels(), dZ);
     trace.record(step, "dZ", dZ.span());
-    trace.record(step, "dW", dW.span());
-    trace.record(step, "db", db);
-}
-
-void train_epoch(Training& t, const nn::ImageSet& train, size_t batch, int epoch, int epochs, nn::Rng& rng,
-                 nn::ProgressMode mode, nn::Trace& trace) {
-    std::vector<size_t> order = rng.permutation(train.size());
-    nn::Progress progress("epoch " + std::to_string(epoch) + "/" + std::to_string(epochs), order.size(), mode);
-    Tensor dW;
-    std::vector<float> db;
-    // Mini-batches of `batch` examples; the last one takes what is left.
-    for (size_t start = 0; start < order.size(); start += batch) {
-        std::span<const size_t> idx(order.data() + start, std::min(batch, order.size() - start));
-        Tensor X = nn::gather_rows(train.images, idx);
-        std::vector<int> labels;
-        for (size_t i : idx) labels.push_back(train.labels[i]);
-        float eta = gd::learning_rate(t.schedule, t.eta0, t.step, t.total_steps);
-        t.for_W.set_eta(eta);
-        t.for_b.set_eta(eta);
-        double loss = gd::softmax_loss_and_gradient(t.model, X, labels, dW, db);
-        if (t.step == 0) t.first_loss = loss;
-        nn::check_not_climbing(loss, t.first_loss, epoch, t.step, t.eta0);  // the rate the user chose with --eta
-        if (trace.wants(int(t.step))) trace_step(trace, int(t.step), t, X, labels, dW, db);
-        t.for_W.step(t.model.W.span(), dW.span());
-        t.for_b.step(t.model.b, db);
-        ++t.step;
-        progress.tick(idx.size());
-    }
+    trace.record(step, "dW", training.dW().span());
+    trace.record(step, "db", training.db());
 }
 
 nn::Figure curves_panel(const nn::MetricsLog& log, bool losses, const std::string& optimizer, float eta, size_t batch) {
@@ -127,8 +90,8 @@ int main(int argc, char** argv) {
         nn::CommonOptions opt = cli.parse(argc, argv);
         nn::require_positive("--eta", eta);
         nn::require_positive("--batch", batch);
-        Training t{SoftmaxModel(), gd::Optimizer::make(optimizer_name, eta), gd::Optimizer::make(optimizer_name, eta),
-                   gd::parse_schedule(schedule_name), eta, 0};
+        gd::Optimizer optimizer = gd::Optimizer::make(optimizer_name, eta);
+        gd::Schedule schedule = gd::parse_schedule(schedule_name);
         nn::ImageSet train = nn::load_image_set(opt.data, nn::Split::Train);
         nn::ImageSet test = nn::load_image_set(opt.data, nn::Split::Test);
         // --quick: the first 10000 training images and at most 3 epochs; the test set stays whole.
@@ -140,16 +103,29 @@ int main(int argc, char** argv) {
         nn::Outputs out(opt, "softmax_fashion");
         nn::Trace trace = opt.trace.empty() ? nn::Trace() : nn::Trace(opt.trace);
 
-        t.model = SoftmaxModel(kClasses, train.images.dim(1));
-        t.total_steps = long(epochs) * long((train.size() + size_t(batch) - 1) / size_t(batch));
+        SoftmaxModel model(kClasses, train.images.dim(1));
         nn::Rng rng(opt.seed);
+        gd::SoftmaxTraining training(model, train.images, train.labels);
+        long total_steps = long(epochs) * long((train.size() + size_t(batch) - 1) / size_t(batch));
+        nn::Trainer trainer(training, [&](const nn::Step& s, std::span<const nn::Parameter> parameters) {
+            optimizer.set_eta(gd::learning_rate(schedule, eta, s.t, total_steps));
+            optimizer.step(parameters);
+        }, {.batch = size_t(batch), .shuffle = &rng, .eta = eta});
         nn::MetricsLog log({"epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy"});
+        double first_loss = 0;
         auto start = std::chrono::steady_clock::now();
         for (int epoch = 1; epoch <= epochs; ++epoch) {
-            train_epoch(t, train, size_t(batch), epoch, epochs, rng, opt.progress, trace);
+            nn::Progress progress("epoch " + std::to_string(epoch) + "/" + std::to_string(epochs), train.size(),
+                                  opt.progress);
+            trainer.epoch([&](const nn::Step& s) {
+                if (s.t == 0) first_loss = s.loss;
+                nn::check_not_climbing(s.loss, first_loss, s.epoch, s.t, eta);  // the rate chosen with --eta
+                if (trace.wants(int(s.t))) trace_step(trace, int(s.t), model, training);
+                progress.tick(s.rows.size());
+            });
             if (epoch == 1) trace.close();
-            log.add({double(epoch), mean_loss(t.model, train), gd::softmax_accuracy(t.model, train.images, train.labels),
-                     mean_loss(t.model, test), gd::softmax_accuracy(t.model, test.images, test.labels)});
+            log.add({double(epoch), mean_loss(model, train), gd::softmax_accuracy(model, train.images, train.labels),
+                     mean_loss(model, test), gd::softmax_accuracy(model, test.images, test.labels)});
         }
         double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         log.write_csv(out.path("softmax_fashion.csv"));
@@ -166,7 +142,7 @@ int main(int argc, char** argv) {
         std::vector<std::string> names = nn::class_names_of(opt.data);
         std::vector<nn::Image> images;
         for (size_t c = 0; c < kClasses; ++c) {
-            auto w = t.model.W.row(c);
+            auto w = model.W.row(c);
             images.push_back(nn::Image{train.rows, train.cols, {w.begin(), w.end()}, names[c]});
         }
         nn::save_image_grid(images, 5, out.path("softmax_fashion_weights.png"), nn::Palette::Diverging,

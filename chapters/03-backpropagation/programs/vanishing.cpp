@@ -84,33 +84,29 @@ struct Data {
     nn::ImageSet test;
 };
 
-// One epoch of mini-batch SGD (as bp::train_epoch), measuring the probe gradient
-// `measurements` times along the way when run != nullptr.
+// One epoch of mini-batch SGD, measuring the probe gradient `measurements` times
+// along the way, after the update, when run != nullptr.
 void train_epoch(bp::Network& net, const Data& data, const Settings& s, nn::Rng& rng, int epoch, Run* run,
                  size_t measurements, nn::Trace& trace) {
+    bp::NetworkTraining training(net, data.X, data.Y);
     size_t n = data.X.dim(0), steps = (n + s.batch - 1) / s.batch;
     size_t every = std::max<size_t>(1, steps / measurements);
-    std::vector<size_t> order = rng.permutation(n);
-    bp::Pass pass;
-    bp::Gradients grads;
-    Tensor x, y;
-    for (size_t step = 0; step < steps; ++step) {
-        std::span<const size_t> idx(order.data() + step * s.batch, std::min(s.batch, n - step * s.batch));
-        nn::gather_rows(data.X, idx, x);
-        nn::gather_rows(data.Y, idx, y);
-        bp::forward(net, x, pass);
-        nn::check_not_diverged(bp::cost_value(net.cost, Activation::Softmax, pass.activations.back(), y), epoch,
-                               long(step), s.eta);
-        bp::backprop(net, pass, y, grads);
-        if (run && trace.wants(int(step)))
-            for (size_t l = 0; l < grads.nabla_w.size(); ++l)
-                trace.record(int(step), run->name + ".nabla_w" + std::to_string(l), grads.nabla_w[l].span());
-        bp::sgd_step(net, grads, s.eta, 0.0f, n);
-        if (run && (step + 1) % every == 0) {
-            run->seen.push_back(double((step + 1) * s.batch));
+    auto sgd_and_measure = [&](const nn::Step& step, std::span<const nn::Parameter>) {
+        bp::sgd_step(net, training.gradients(), s.eta, 0.0f, n);
+        size_t done = size_t(step.in_epoch) + 1;
+        if (run && done % every == 0) {
+            run->seen.push_back(double(done * s.batch));
             run->during.push_back(gradient_norms(net, data.probe_X, data.probe_Y));
         }
-    }
+    };
+    nn::Trainer trainer(training, sgd_and_measure, {.batch = s.batch, .shuffle = &rng, .eta = s.eta,
+                                                    .first_epoch = epoch});
+    trainer.epoch([&](const nn::Step& step) {
+        if (run && trace.wants(int(step.in_epoch)))
+            for (size_t l = 0; l < training.gradients().nabla_w.size(); ++l)
+                trace.record(int(step.in_epoch), run->name + ".nabla_w" + std::to_string(l),
+                             training.gradients().nabla_w[l].span());
+    });
 }
 
 Run train_and_measure(Activation f, const Data& data, const Settings& s, uint64_t seed, nn::ProgressMode mode,

@@ -36,8 +36,6 @@
 
 namespace {
 
-using ua::AdamTrainer;
-using ua::eta_at;
 using ua::spread_hidden_units;
 
 using nn::Tensor;
@@ -68,13 +66,11 @@ std::pair<Tensor, Tensor> sample(const std::vector<double>& xs, const Map& input
 std::vector<double> train(bp::Network& net, const Tensor& X, const Tensor& Y, int epochs, const Settings& s,
                           nn::Rng& rng) {
     spread_hidden_units(net, s.spread, rng);
-    AdamTrainer trainer;
     std::vector<double> costs;
-    for (int epoch = 0; epoch < epochs; ++epoch) {
-        trainer.epoch(net, X, Y, s.batch, eta_at(epoch, epochs, s.eta), rng);
+    ua::fit_with_adam(net, X, Y, s.batch, epochs, s.eta, rng, [&](int) {
         costs.push_back(bp::mean_cost(net, X, Y));
-        if (!std::isfinite(costs.back())) throw nn::Diverged("the training cost is not finite: lower --eta");
-    }
+        nn::check_not_diverged(costs.back(), int(costs.size()), 0, s.eta);
+    });
     return costs;
 }
 

@@ -37,8 +37,6 @@
 
 namespace {
 
-using ua::AdamTrainer;
-using ua::eta_at;
 using ua::spread_hidden_units;
 
 using nn::Tensor;
@@ -81,8 +79,7 @@ bp::Network train_network(const Target& target, size_t width, int epochs, const 
                                        bp::Cost::Quadratic, bp::Init::Scaled, rng);
     spread_hidden_units(net, s.spread, rng);
     auto [X, Y] = sample(target, s.points);
-    AdamTrainer trainer;
-    for (int epoch = 0; epoch < epochs; ++epoch) trainer.epoch(net, X, Y, s.batch, eta_at(epoch, epochs, s.eta), rng);
+    ua::fit_with_adam(net, X, Y, s.batch, epochs, s.eta, rng);
     return net;
 }
 
