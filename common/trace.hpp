@@ -14,7 +14,9 @@ namespace nn {
 class Trace {
 public:
     Trace() = default;  // disabled: record() does nothing
-    // Records steps 0 .. max_steps-1. Written to "<path>.tmp", renamed by close().
+    // Records steps 0 .. max_steps-1. Written to "<path>.tmp", renamed by close(). An
+    // empty path (no --trace given) is the disabled trace, so a program writes
+    // nn::Trace trace(opt.trace) whether or not the option was given.
     explicit Trace(const std::string& path, int max_steps = 5);
     ~Trace();  // closes if still open
     Trace(const Trace&) = delete;

@@ -177,3 +177,19 @@ TEST(FirstDivergence, ExtraRecordInTheLearnerIsReported) {
     ASSERT_TRUE(d.has_value());
     EXPECT_EQ(d->step, 2);
 }
+
+TEST(Trace, AnEmptyPathIsTheDisabledTraceAndWritesNothing) {
+    // What a program gets from nn::Trace trace(opt.trace) when --trace was not given.
+    ScratchDir tmp;
+    fs::path before = fs::current_path();
+    fs::current_path(tmp.path());
+    {
+        nn::Trace trace(std::string(""));
+        EXPECT_FALSE(trace.enabled());
+        EXPECT_FALSE(trace.wants(0));
+        trace.record(0, "w", std::vector<float>{1, 2});
+        trace.close();
+    }
+    fs::current_path(before);
+    EXPECT_TRUE(fs::is_empty(tmp.path()));
+}

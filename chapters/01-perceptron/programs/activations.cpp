@@ -107,7 +107,7 @@ int main(int argc, char** argv) {
         nn::CommonOptions opt = cli.parse(argc, argv);
         nn::Outputs out(opt, "activations");
         // Nothing trains here, so a trace (if asked for) stays empty.
-        nn::Trace trace = opt.trace.empty() ? nn::Trace() : nn::Trace(opt.trace);
+        nn::Trace trace(opt.trace);
 
         nn::save_png(activations_figure(), out.path("activations.png"));
         out.figure("activations.png",

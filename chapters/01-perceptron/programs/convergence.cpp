@@ -245,7 +245,7 @@ int main(int argc, char** argv) {
         nn::require_in_range("--margin", margin, 1e-3, 0.9);
         nn::require_positive("--points", points);
         nn::Outputs out(opt, "convergence");
-        nn::Trace trace = opt.trace.empty() ? nn::Trace() : nn::Trace(opt.trace, 10);
+        nn::Trace trace(opt.trace, 10);
 
         // ---- one run, watched update by update
         nn::Rng rng(opt.seed);

@@ -90,7 +90,7 @@ int main(int argc, char** argv) {
         std::printf("train %s, test %s, %d epochs\n", train.images.shape_string().c_str(),
                     test.images.shape_string().c_str(), epochs);
         nn::Outputs out(opt, "fashion");
-        nn::Trace trace = opt.trace.empty() ? nn::Trace() : nn::Trace(opt.trace);
+        nn::Trace trace(opt.trace);
 
         size_t d = train.images.dim(1);
         Models m{MulticlassPerceptron(kClasses, d), AveragedPerceptron(kClasses, d)};

@@ -135,7 +135,7 @@ int main(int argc, char** argv) {
         nn::CommonOptions opt = cli.parse(argc, argv);
         nn::require_positive("--eta", eta);
         nn::Outputs out(opt, "logic_gates");
-        nn::Trace trace = opt.trace.empty() ? nn::Trace() : nn::Trace(opt.trace);
+        nn::Trace trace(opt.trace);
 
         nn::Tensor X = gate_inputs();
         // The classic presentation order 00, 01, 10, 11, the same every epoch:

@@ -138,7 +138,7 @@ int main(int argc, char** argv) {
         std::printf("softmax regression on %zu images, %d epochs (%zu examples) per batch size, %s with eta %s\n", n,
                     epochs, n * size_t(epochs), optimizer_name.c_str(), nn::significant(eta).c_str());
         nn::Outputs out(opt, "batch_sizes");
-        nn::Trace trace = opt.trace.empty() ? nn::Trace() : nn::Trace(opt.trace);
+        nn::Trace trace(opt.trace);
 
         std::vector<Curve> curves;
         for (size_t batch : {n, size_t(256), size_t(32), size_t(1)}) {

@@ -218,7 +218,7 @@ int main(int argc, char** argv) {
         double L = smoothness(data.X);
         float eta = parse_eta(eta_text, L);
         nn::Outputs out(opt, "linear_regression");
-        nn::Trace trace = opt.trace.empty() ? nn::Trace() : nn::Trace(opt.trace);
+        nn::Trace trace(opt.trace);
 
         // ---- gradient descent against the closed form
         LinearModel closed = gd::solve_normal_equations(data.X, data.y);

@@ -120,7 +120,7 @@ int main(int argc, char** argv) {
         nn::require_positive("--eta", eta);
         gd::Optimizer optimizer = gd::Optimizer::make(optimizer_name, eta);
         nn::Outputs out(opt, "logistic_regression");
-        nn::Trace trace = opt.trace.empty() ? nn::Trace() : nn::Trace(opt.trace);
+        nn::Trace trace(opt.trace);
 
         nn::Rng rng(opt.seed);
         nn::Dataset2D train = nn::make_toy(kind, size_t(points), noise, rng);

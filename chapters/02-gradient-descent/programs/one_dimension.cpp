@@ -244,7 +244,7 @@ int main(int argc, char** argv) {
         nn::require_positive("--steps", steps);
         nn::require_in_range("--steps", steps, 1, 1000);
         nn::Outputs out(opt, "one_dimension");
-        nn::Trace trace = opt.trace.empty() ? nn::Trace() : nn::Trace(opt.trace);
+        nn::Trace trace(opt.trace);
 
         // ---- x^2 with the four step sizes, step by step
         std::vector<std::vector<double>> paths;

@@ -230,7 +230,7 @@ int main(int argc, char** argv) {
         nn::CommonOptions opt = cli.parse(argc, argv);
         nn::require_in_range("--condition", kappa, 1, 1000);
         nn::Outputs out(opt, "optimizers_2d");
-        nn::Trace trace = opt.trace.empty() ? nn::Trace() : nn::Trace(opt.trace);
+        nn::Trace trace(opt.trace);
 
         std::vector<std::pair<std::string, std::string>> result;
         std::vector<nn::Figure> loss_panels;

@@ -151,7 +151,7 @@ int main(int argc, char** argv) {
         std::printf("softmax regression on %zu images, %d epochs of mini-batches of %d, %s with eta0 %s\n",
                     train_set.labels.size(), epochs, batch, optimizer_name.c_str(), nn::significant(eta).c_str());
         nn::Outputs out(opt, "schedules");
-        nn::Trace trace = opt.trace.empty() ? nn::Trace() : nn::Trace(opt.trace);
+        nn::Trace trace(opt.trace);
 
         std::vector<Run> runs;
         for (const Named& s : kSchedules) {

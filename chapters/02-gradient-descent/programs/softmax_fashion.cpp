@@ -101,7 +101,7 @@ int main(int argc, char** argv) {
                     train.images.shape_string().c_str(), test.images.shape_string().c_str(), epochs, batch,
                     optimizer_name.c_str(), nn::significant(eta).c_str());
         nn::Outputs out(opt, "softmax_fashion");
-        nn::Trace trace = opt.trace.empty() ? nn::Trace() : nn::Trace(opt.trace);
+        nn::Trace trace(opt.trace);
 
         SoftmaxModel model(kClasses, train.images.dim(1));
         nn::Rng rng(opt.seed);

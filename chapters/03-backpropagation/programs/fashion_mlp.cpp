@@ -335,7 +335,7 @@ void train_and_report(const nn::CommonOptions& opt, const Settings& s) {
                 describe_training(net, s).c_str(), sets.train.images.shape_string().c_str(), held_out.c_str(),
                 sets.test.images.shape_string().c_str(), epochs, bp::summary(net).c_str());
     nn::Outputs out(opt, kProgram);
-    nn::Trace trace = opt.trace.empty() ? nn::Trace() : nn::Trace(opt.trace);
+    nn::Trace trace(opt.trace);
 
     std::vector<std::string> columns{"epoch", "train_cost", "train_accuracy", "test_cost", "test_accuracy"};
     if (validation) columns.insert(columns.end(), {"validation_cost", "validation_accuracy"});

@@ -418,7 +418,7 @@ int main(int argc, char** argv) {
         nn::require_in_range("--eps", eps, 1e-6, 1e-2);
         nn::require_in_range("--batch", batch, 1, 1000);
         nn::Outputs out(opt, "gradient_check");
-        nn::Trace trace = opt.trace.empty() ? nn::Trace() : nn::Trace(opt.trace);
+        nn::Trace trace(opt.trace);
         auto start = std::chrono::steady_clock::now();
 
         nn::Rng rng(opt.seed);

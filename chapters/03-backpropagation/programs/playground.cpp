@@ -442,7 +442,7 @@ int main(int argc, char** argv) {
         std::printf("%s\n%s", describe(p, s).c_str(), bp::summary(net).c_str());
         int epochs = opt.epochs;  // training is cheap here: --quick draws fewer frames instead
         nn::Outputs out(opt, "playground");
-        nn::Trace trace = opt.trace.empty() ? nn::Trace() : nn::Trace(opt.trace);
+        nn::Trace trace(opt.trace);
 
         std::string metric = p.regression() ? "rmse" : "accuracy";
         nn::MetricsLog log({"epoch", "train_loss", "test_loss", "train_" + metric, "test_" + metric}, false);

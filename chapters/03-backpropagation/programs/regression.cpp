@@ -180,7 +180,7 @@ int main(int argc, char** argv) {
         // --quick: a fifth of the epochs, at most 20, on the same data.
         int epochs = opt.quick ? std::min(20, std::max(1, opt.epochs / 5)) : opt.epochs;
         nn::Outputs out(opt, "regression");
-        nn::Trace trace = opt.trace.empty() ? nn::Trace() : nn::Trace(opt.trace);
+        nn::Trace trace(opt.trace);
 
         nn::Rng rng(opt.seed);
         // The test set first, so that runs with another --train are scored on the same examples.

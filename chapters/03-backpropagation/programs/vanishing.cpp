@@ -248,7 +248,7 @@ int main(int argc, char** argv) {
                     data.X.dim(0), data.test.size(), s.width, s.depth, s.epochs, nn::significant(s.eta).c_str(),
                     s.batch, data.probe_X.dim(0));
         nn::Outputs out(opt, "vanishing");
-        nn::Trace trace = opt.trace.empty() ? nn::Trace() : nn::Trace(opt.trace);
+        nn::Trace trace(opt.trace);
 
         auto start = std::chrono::steady_clock::now();
         Run sigmoid = train_and_measure(Activation::Sigmoid, data, s, opt.seed, opt.progress, trace);
