@@ -86,7 +86,18 @@ CMP               := $(firstword $(SELECTED_EXERCISE))
 
 # ------------------------------------------------------------------ compile and link
 
-$(B)/obj/%.o: %.cpp
+# What the objects were built with: the compiler, the flags, and every target option that
+# -march=$(ARCH) turns on here. When it changes (a newer g++, a clone moved to another CPU,
+# a home folder shared by machines of two kinds), everything is rebuilt rather than linked
+# with objects for another CPU, which would stop with "Illegal instruction". The file is
+# rewritten only when its text changes, so an unchanged build stays up to date.
+build_id = $(shell $(CXX) --version | head -1; echo '$(CXXFLAGS)'; $(CXX) -march=$(ARCH) -Q --help=target 2>/dev/null | md5sum)
+$(B)/build-id: FORCE
+	@mkdir -p $(@D)
+	@printf '%s\n' '$(build_id)' | cmp -s - $@ || printf '%s\n' '$(build_id)' > $@
+.PHONY: FORCE
+
+$(B)/obj/%.o: %.cpp $(B)/build-id
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CXX   $<")
 	$(Q)$(CXX) $(CPPFLAGS) $(CXXFLAGS) $(WERROR_FLAG) -c $< -o $@
