@@ -52,10 +52,10 @@ inline __mmask16 lanes(int n, int v) {
     return inside >= 16 ? 0xFFFF : inside <= 0 ? 0 : __mmask16((1u << inside) - 1);
 }
 
-// One row of the tile, two vectors of accumulators, into the n columns of C at c.
-inline void update_row(float* c, int n, __m512 acc0, __m512 acc1, float alpha, float beta) {
-    const __m512 sums[2] = {acc0, acc1};
-    for (int v = 0; v < 2; ++v) {
+// One row of the tile, V vectors of accumulators, into the n columns of C at c.
+template <int V>
+inline void update_row(float* c, int n, const __m512 (&sums)[V], float alpha, float beta) {
+    for (int v = 0; v < V; ++v) {
         const __mmask16 inside = lanes(n, v);
         const __m512 alpha_sum = _mm512_mul_ps(_mm512_set1_ps(alpha), sums[v]);
         const __m512 out =
@@ -66,29 +66,40 @@ inline void update_row(float* c, int n, __m512 acc0, __m512 acc1, float alpha, f
     }
 }
 
-// 24 accumulators + 2 registers for the row of B + 1 broadcast: 27 of the 32 zmm
-// registers. The edges of C need no scalar code: masked loads and stores skip the
-// columns past n (and never touch their memory).
-inline void micro_kernel(int m, int n, int kc, const float* a, const float* b, int ldb, float* c,
-                         int ldc, float alpha, float beta) {
-    __m512 acc[MR][2];
-    for (auto& row : acc) row[0] = row[1] = _mm512_setzero_ps();
+// An R x (16 V) tile: R x V accumulators + V registers for the row of B + 1 broadcast,
+// 27 of the 32 zmm registers for the full 12 x 32. The edges of C need no scalar code:
+// masked loads and stores skip the columns past n (and never touch their memory).
+template <int R, int V>
+inline void tile_kernel(int n, int kc, const float* a, const float* b, int ldb, float* c, int ldc,
+                        float alpha, float beta) {
+    __m512 acc[R][V];
+    for (auto& row : acc)
+        for (auto& sum : row) sum = _mm512_setzero_ps();
     for (int p = 0; p < kc; ++p, a += MR, b += ldb) {
-        const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
+        __m512 row_b[V];
+        for (int v = 0; v < V; ++v) row_b[v] = _mm512_loadu_ps(b + 16 * v);
 #pragma GCC unroll 12
-        for (int r = 0; r < MR; ++r) {
+        for (int r = 0; r < R; ++r) {
             const __m512 ar = _mm512_set1_ps(a[r]);
-            acc[r][0] = _mm512_fmadd_ps(ar, b0, acc[r][0]);
-            acc[r][1] = _mm512_fmadd_ps(ar, b1, acc[r][1]);
+            for (int v = 0; v < V; ++v) acc[r][v] = _mm512_fmadd_ps(ar, row_b[v], acc[r][v]);
         }
     }
 #pragma GCC unroll 12
-    for (int r = 0; r < MR; ++r) {  // rows past m: no columns (an `if` here spills acc)
-        const bool inside = r < m;
-        update_row(inside ? c + size_t(r) * ldc : c, inside ? n : 0, acc[r][0], acc[r][1], alpha, beta);
-    }
+    for (int r = 0; r < R; ++r) update_row<V>(c + size_t(r) * ldc, n, acc[r], alpha, beta);
 }
 
+// The tile that fits the m x n corner: the full 12 x 32 inside C, fewer rows and one
+// vector of columns at its edges (rather than multiplying the zeros of the padding).
+template <int R = MR>
+inline void micro_kernel(int m, int n, int kc, const float* a, const float* b, int ldb, float* c,
+                         int ldc, float alpha, float beta) {
+    if constexpr (R > 1)
+        if (m < R) return micro_kernel<R - 1>(m, n, kc, a, b, ldb, c, ldc, alpha, beta);
+    if (n > 16)
+        tile_kernel<R, 2>(n, kc, a, b, ldb, c, ldc, alpha, beta);
+    else
+        tile_kernel<R, 1>(n, kc, a, b, ldb, c, ldc, alpha, beta);
+}
 #elif defined(__AVX2__) && defined(__FMA__)
 
 inline constexpr int MR = 6, NR = 16;
@@ -102,67 +113,83 @@ inline __m256i lanes(int n, int v) {
     return _mm256_cmpgt_epi32(_mm256_set1_epi32(n - 8 * v), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
 
-// One row of the tile, two vectors of accumulators, into the n columns of C at c.
-inline void update_row(float* c, int n, __m256 acc0, __m256 acc1, float alpha, float beta) {
-    const __m256 sums[2] = {acc0, acc1};
-    for (int v = 0; v < 2; ++v) {
+// One row of the tile, V vectors of sums, into the n columns of C at c.
+template <int V>
+inline void update_row(float* c, int n, const float* sums, float alpha, float beta) {
+    for (int v = 0; v < V; ++v) {
         const __m256i inside = lanes(n, v);
-        const __m256 alpha_sum = _mm256_mul_ps(_mm256_set1_ps(alpha), sums[v]);
+        const __m256 sum = _mm256_load_ps(sums + 8 * v);
+        const __m256 alpha_sum = _mm256_mul_ps(_mm256_set1_ps(alpha), sum);
         const __m256 out =
             beta == 0.0f ? alpha_sum
-                         : _mm256_fmadd_ps(_mm256_set1_ps(alpha), sums[v],
+                         : _mm256_fmadd_ps(_mm256_set1_ps(alpha), sum,
                                            _mm256_mul_ps(_mm256_set1_ps(beta), _mm256_maskload_ps(c + 8 * v, inside)));
-        if (n == NR)
+        if (n == 8 * V)
             _mm256_storeu_ps(c + 8 * v, out);
         else
             _mm256_maskstore_ps(c + 8 * v, inside, out);
     }
 }
 
-// The kc steps: 12 accumulators + 2 registers for the row of B + 1 broadcast, 15 of the
-// 16 ymm registers (the tile BLIS uses on Haswell and Zen). So tight that g++ spills an
-// accumulator at the smallest provocation (alpha kept live across the loop, a prefetch),
-// which halves the speed; hence a function of its own that holds nothing else, writing
-// the sums to a tile in memory (12 stores per kc steps, about 1% of the time). The empty
-// asm keeps the row of B in two registers: without it, g++ reads b + 8 from memory in
-// each of its 6 FMAs (13 loads per 12 FMAs, measured 10% slower on a Zen 3).
-[[gnu::noinline]] inline void accumulate_tile(int kc, const float* a, const float* b, int ldb,
-                                              float* tile) {
-    __m256 acc[MR][2];
+// The kc steps of an R x (8 V) tile: for the full 6 x 16, 12 accumulators + 2 registers
+// for the row of B + 1 broadcast, 15 of the 16 ymm registers (the tile BLIS uses on
+// Haswell and Zen). So tight that g++ spills an accumulator at the smallest provocation
+// (alpha kept live across the loop, a prefetch), which halves the speed; hence a function
+// of its own that holds nothing else, writing the sums to a tile in memory (12 stores per
+// kc steps, about 1% of the time). The empty asm keeps the row of B in registers: without
+// it, g++ reads b + 8 from memory in each of its 6 FMAs (13 loads per 12 FMAs, measured
+// 10% slower on a Zen 3).
+template <int R, int V>
+[[gnu::noinline]] void accumulate_tile(int kc, const float* a, const float* b, int ldb, float* tile) {
+    __m256 acc[R][V];
 #pragma GCC unroll 6
-    for (int r = 0; r < MR; ++r) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
+    for (int r = 0; r < R; ++r)
+        for (int v = 0; v < V; ++v) acc[r][v] = _mm256_setzero_ps();
 #pragma GCC unroll 2
     for (int p = 0; p < kc; ++p, a += MR, b += ldb) {
-        __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
-        asm("" : "+x"(b0), "+x"(b1));
+        __m256 row_b[V];
+        for (int v = 0; v < V; ++v) {
+            row_b[v] = _mm256_loadu_ps(b + 8 * v);
+            asm("" : "+x"(row_b[v]));
+        }
 #pragma GCC unroll 6
-        for (int r = 0; r < MR; ++r) {
+        for (int r = 0; r < R; ++r) {
             const __m256 ar = _mm256_broadcast_ss(a + r);
-            acc[r][0] = _mm256_fmadd_ps(ar, b0, acc[r][0]);
-            acc[r][1] = _mm256_fmadd_ps(ar, b1, acc[r][1]);
+            for (int v = 0; v < V; ++v) acc[r][v] = _mm256_fmadd_ps(ar, row_b[v], acc[r][v]);
         }
     }
     // (Every loop over acc is unrolled, or g++ keeps acc in memory.)
 #pragma GCC unroll 6
-    for (int r = 0; r < MR; ++r) {
-        _mm256_store_ps(tile + r * NR, acc[r][0]);
-        _mm256_store_ps(tile + r * NR + 8, acc[r][1]);
-    }
+    for (int r = 0; r < R; ++r)
+        for (int v = 0; v < V; ++v) _mm256_store_ps(tile + r * NR + 8 * v, acc[r][v]);
 }
 
-// The rows of C the tile updates are asked for before the kc steps, so that they are in
-// L1 when the sums arrive (they are ldc apart: the prefetchers do not guess them).
+// An R x (8 V) tile. The rows of C it updates are asked for before the kc steps, so
+// that they are in L1 when the sums arrive (they are ldc apart: the prefetchers do not
+// guess them).
+template <int R, int V>
+inline void tile_kernel(int n, int kc, const float* a, const float* b, int ldb, float* c, int ldc,
+                        float alpha, float beta) {
+    for (int r = 0; r < R; ++r) {
+        _mm_prefetch(reinterpret_cast<const char*>(c + size_t(r) * ldc), _MM_HINT_T0);
+        _mm_prefetch(reinterpret_cast<const char*>(c + size_t(r) * ldc + 8 * V - 1), _MM_HINT_T0);
+    }
+    alignas(32) float tile[R * NR];
+    accumulate_tile<R, V>(kc, a, b, ldb, tile);
+    for (int r = 0; r < R; ++r) update_row<V>(c + size_t(r) * ldc, n, tile + r * NR, alpha, beta);
+}
+
+// The tile that fits the m x n corner: the full 6 x 16 inside C, fewer rows and one
+// vector of columns at its edges (rather than multiplying the zeros of the padding).
+template <int R = MR>
 inline void micro_kernel(int m, int n, int kc, const float* a, const float* b, int ldb, float* c,
                          int ldc, float alpha, float beta) {
-    for (int r = 0; r < m; ++r) {
-        _mm_prefetch(reinterpret_cast<const char*>(c + size_t(r) * ldc), _MM_HINT_T0);
-        _mm_prefetch(reinterpret_cast<const char*>(c + size_t(r) * ldc + NR - 1), _MM_HINT_T0);
-    }
-    alignas(32) float tile[MR * NR];
-    accumulate_tile(kc, a, b, ldb, tile);
-    for (int r = 0; r < m; ++r)
-        update_row(c + size_t(r) * ldc, n, _mm256_load_ps(tile + r * NR), _mm256_load_ps(tile + r * NR + 8),
-                   alpha, beta);
+    if constexpr (R > 1)
+        if (m < R) return micro_kernel<R - 1>(m, n, kc, a, b, ldb, c, ldc, alpha, beta);
+    if (n > 8)
+        tile_kernel<R, 2>(n, kc, a, b, ldb, c, ldc, alpha, beta);
+    else
+        tile_kernel<R, 1>(n, kc, a, b, ldb, c, ldc, alpha, beta);
 }
 
 #else
