@@ -1,5 +1,6 @@
 #include "common/cli.hpp"
 
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -171,6 +172,7 @@ CommonOptions Cli::parse(int argc, char** argv) {
     }
     parsed_.progress = parse_progress_mode(vm["progress"].as<std::string>());
     if (has_epochs_) require_positive("--epochs", parsed_.epochs);
+    for (const auto& check : checks_) check();
     return parsed_;
 }
 
@@ -180,6 +182,60 @@ std::string Cli::usage() const {
          << "usage: " << program_ << " [options]\n\n"
          << options_;
     return text.str();
+}
+
+void Cli::file_option(const std::string& name, std::string& value, const std::string& help) {
+    options_.add_options()(name.c_str(), po::value(&value)->value_name("FILE"), help.c_str());
+}
+
+Accepts positive() {
+    Accepts a;
+    a.kind_ = Accepts::Kind::Positive;
+    return a;
+}
+
+Accepts between(double lo, double hi) {
+    Accepts a;
+    a.kind_ = Accepts::Kind::Between;
+    a.lo_ = lo;
+    a.hi_ = hi;
+    return a;
+}
+
+Accepts one_of(std::vector<std::string> choices) {
+    Accepts a;
+    a.kind_ = Accepts::Kind::OneOf;
+    a.choices_ = std::move(choices);
+    return a;
+}
+
+void Accepts::check(const std::string& option, double value) const {
+    if (kind_ == Kind::Positive) require_positive(option, value);
+    if (kind_ == Kind::Between) require_in_range(option, value, lo_, hi_);
+}
+
+// "--activation must be sigmoid, tanh or relu (got 'tahn')".
+void Accepts::check(const std::string& option, const std::string& value) const {
+    if (kind_ != Kind::OneOf) return;
+    std::string listed;
+    for (size_t i = 0; i < choices_.size(); ++i) {
+        if (value == choices_[i]) return;
+        listed += (i == 0 ? "" : i + 1 == choices_.size() ? " or " : ", ") + choices_[i];
+    }
+    throw UsageError(option + " must be " + listed + " (got '" + value + "')");
+}
+
+std::vector<size_t> parse_sizes(const std::string& option, const std::string& text) {
+    std::vector<size_t> sizes;
+    std::stringstream in(text == "none" ? "" : text + ",");  // "8,8," fails on its empty last item
+    for (std::string item; std::getline(in, item, ',');) {
+        size_t value = 0;
+        auto [end, error] = std::from_chars(item.data(), item.data() + item.size(), value);
+        if (error != std::errc() || end != item.data() + item.size() || value == 0 || value > 4096)
+            throw UsageError(option + " '" + text + "' is not a list of layer sizes from 1 to 4096 (e.g. 30,30) or none");
+        sizes.push_back(value);
+    }
+    return sizes;
 }
 
 void require_positive(const std::string& option, double value) {

@@ -9,9 +9,8 @@
 //                       "out/01-perceptron");
 //           cli.add_epochs(20);
 //           float eta = 1.0f;
-//           cli.options().add_options()("eta", nn::po::value(&eta)->default_value(1.0f), "learning rate");
-//           nn::CommonOptions opt = cli.parse(argc, argv);
-//           nn::require_positive("--eta", eta);
+//           cli.option("eta", eta, "learning rate", nn::positive());  // default: eta's value
+//           nn::CommonOptions opt = cli.parse(argc, argv);            // checks eta > 0
 //           nn::Outputs out(opt, "logic_gates");
 //           ...
 //           out.result({{"and_epochs", "3"}});
@@ -21,6 +20,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -30,6 +30,28 @@
 namespace nn {
 
 namespace po = boost::program_options;
+
+// The values an option accepts, which Cli::parse() checks as it reads them, so that no
+// program can forget: nn::positive(), nn::between(1, 7), nn::one_of({"tanh", "relu"}).
+class Accepts {
+public:
+    Accepts() = default;  // any value of the option's type
+    friend Accepts positive();
+    friend Accepts between(double lo, double hi);
+    friend Accepts one_of(std::vector<std::string> choices);
+    // Throws UsageError("--k must be between 1 and 7 (got 9)") and the like.
+    void check(const std::string& option, double value) const;
+    void check(const std::string& option, const std::string& value) const;
+
+private:
+    enum class Kind { Any, Positive, Between, OneOf } kind_ = Kind::Any;
+    double lo_ = 0, hi_ = 0;
+    std::vector<std::string> choices_;
+};
+
+Accepts positive();                             // > 0
+Accepts between(double lo, double hi);          // lo <= value <= hi
+Accepts one_of(std::vector<std::string> choices);  // one of the words
 
 struct CommonOptions {
     uint64_t seed = 1;
@@ -53,7 +75,26 @@ public:
     void add_epochs(int default_epochs);  // --epochs, must be > 0
     void add_data();                      // --data DIR, default kFashionMnistDir
 
-    po::options_description& options() { return options_; }  // for program-specific options
+    // --name VALUE: a program-specific option. Its default is what `value` holds now;
+    // parse() stores the value given there and checks it against `accepts`. --help shows
+    // VALUE as N, X or WORD by its type, or as `shown_as` ("LIST").
+    template <class T>
+    void option(const std::string& name, T& value, const std::string& help, Accepts accepts = {},
+                const char* shown_as = nullptr) {
+        options_.add_options()(name.c_str(),
+                               po::value(&value)->default_value(value)->value_name(shown_as ? shown_as : metavar<T>()),
+                               help.c_str());
+        checks_.push_back([&value, name, accepts] {
+            if constexpr (std::is_arithmetic_v<T>)
+                accepts.check("--" + name, double(value));
+            else
+                accepts.check("--" + name, value);
+        });
+    }
+    // --name FILE with no default: `value` stays empty unless given.
+    void file_option(const std::string& name, std::string& value, const std::string& help);
+
+    po::options_description& options() { return options_; }  // for what option() cannot say
 
     // Throws UsageError on an unknown option or a bad value. On --help prints the
     // usage to stdout and throws HelpRequested (run_program exits 0).
@@ -62,14 +103,27 @@ public:
     std::string usage() const;
 
 private:
+    // How --help shows the value: --epochs N, --eta X, --activation WORD.
+    template <class T>
+    static const char* metavar() {
+        if constexpr (std::is_integral_v<T>) return "N";
+        else if constexpr (std::is_floating_point_v<T>) return "X";
+        else return "WORD";
+    }
+
     std::string program_, summary_, default_out_;
     po::options_description options_;
+    std::vector<std::function<void()>> checks_;  // one per option(), in declaration order
     CommonOptions parsed_;
     bool has_epochs_ = false, has_data_ = false;
     int default_epochs_ = 0;
 };
 
 struct HelpRequested {};
+
+// The layer sizes of an option such as --hidden: "30,30" -> {30, 30}, "none" -> {} (no
+// hidden layer), each from 1 to 4096; otherwise UsageError naming the option.
+std::vector<size_t> parse_sizes(const std::string& option, const std::string& text);
 
 // Throws UsageError("--eta must be positive (got -1)") and the like.
 void require_positive(const std::string& option, double value);

@@ -362,6 +362,13 @@ std::string Figure::script() const {
     return s.str();
 }
 
+Figure confusion_figure(const Tensor& counts, const std::vector<std::string>& names, std::string title,
+                        std::string predicted) {
+    Figure figure({.title = std::move(title), .xlabel = std::move(predicted), .ylabel = "true class", .key = false});
+    figure.add_matrix(counts, names, names, Palette::Heat);
+    return figure;
+}
+
 Axes plane_axes(std::string title, double lo, double hi) {
     Axes axes;
     axes.title = std::move(title);

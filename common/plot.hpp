@@ -118,6 +118,11 @@ private:
     friend struct FigureAccess;
 };
 
+// counts [k, k] of examples by true class (row) and predicted class (column), as a heatmap
+// with the classes' names on both axes; `predicted` names the columns ("guessed class").
+Figure confusion_figure(const Tensor& counts, const std::vector<std::string>& names, std::string title,
+                        std::string predicted = "predicted class");
+
 struct Size { int width = 800, height = 600; };
 
 // Render to PNG at path (pngcairo). Throws std::runtime_error when gnuplot fails.

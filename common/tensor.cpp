@@ -1,7 +1,10 @@
 #include "common/tensor.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <stdexcept>
+
+#include "common/gemm.hpp"
 
 namespace nn {
 
@@ -88,5 +91,18 @@ void Tensor::fill(float value) {
 }
 
 std::string Tensor::shape_string() const { return to_string(shape_); }
+
+Tensor affine(const Tensor& X, const Tensor& W, std::span<const float> b) {
+    assert(X.rank() == 2 && W.rank() == 2 && X.dim(1) == W.dim(1) && b.size() == W.dim(0));
+    const int n = int(X.dim(0)), k = int(W.dim(0)), d = int(X.dim(1));
+    Tensor Z({X.dim(0), W.dim(0)});
+    if (n == 0 || k == 0) return Z;
+    // Z [n, k] = X [n, d] W^T [d, k]; beta = 0 since Z is about to be overwritten.
+    gemm(Trans::No, Trans::Yes, n, k, d, 1.0f, X.data(), d, W.data(), d, 0.0f, Z.data(), k);
+    // Z [n, k] += b [k], the same bias on every row.
+    for (int i = 0; i < n; ++i)
+        for (int c = 0; c < k; ++c) Z(i, c) += b[c];
+    return Z;
+}
 
 }  // namespace nn

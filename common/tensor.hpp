@@ -92,4 +92,8 @@ Tensor gather_rows(const Tensor& X, std::span<const size_t> indices);
 // The index of the largest value, the first one on a tie (a row's predicted class).
 size_t argmax(std::span<const float> values);
 
+// Z [n, k] = X [n, d] W^T + b: a dense layer's weighted input, or a linear model's scores,
+// for the n rows of X at once (W is [k, d], one row per output; b is [k]).
+Tensor affine(const Tensor& X, const Tensor& W, std::span<const float> b);
+
 }  // namespace nn

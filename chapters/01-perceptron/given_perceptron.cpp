@@ -7,7 +7,6 @@
 
 #include "01-perceptron/perceptron.hpp"
 #include "common/errors.hpp"
-#include "common/gemm.hpp"
 
 namespace perceptron {
 
@@ -26,18 +25,7 @@ AveragedPerceptron::AveragedPerceptron(size_t classes, size_t inputs)
     : current(classes, inputs), u(classes, inputs) {}
 
 Tensor scores(const MulticlassPerceptron& m, const Tensor& X) {
-    assert(X.rank() == 2 && m.W.rank() == 2 && X.dim(1) == m.W.dim(1));
-    int n = static_cast<int>(X.dim(0)), k = static_cast<int>(m.W.dim(0));
-    int d = static_cast<int>(X.dim(1));
-    Tensor S({X.dim(0), m.W.dim(0)});
-    if (n == 0 || k == 0) return S;
-    // S [n, k] = X [n, d] W^T [d, k]; beta = 0 since S is about to be overwritten.
-    nn::gemm(nn::Trans::No, nn::Trans::Yes, n, k, d, 1.0f, X.data(), d, m.W.data(), d,
-             0.0f, S.data(), k);
-    // S [n, k] += b [k], the same bias on every row.
-    for (int i = 0; i < n; ++i)
-        for (int c = 0; c < k; ++c) S(i, c) += m.b[c];
-    return S;
+    return nn::affine(X, m.W, m.b);  // [n, k] = X [n, d] W^T [d, k] + b
 }
 
 double accuracy(const MulticlassPerceptron& m, const Tensor& X, std::span<const int> labels,

@@ -113,18 +113,7 @@ SoftmaxModel::SoftmaxModel(size_t classes, size_t inputs)
     : W({classes, inputs}), b(classes, 0.0f) {}
 
 Tensor logits(const SoftmaxModel& model, const Tensor& X) {
-    assert(X.rank() == 2 && model.W.rank() == 2 && X.dim(1) == model.W.dim(1));
-    int n = static_cast<int>(X.dim(0)), k = static_cast<int>(model.W.dim(0));
-    int d = static_cast<int>(X.dim(1));
-    Tensor Z({X.dim(0), model.W.dim(0)});
-    if (n == 0 || k == 0) return Z;
-    // Z [n, k] = X [n, d] W^T [d, k]; beta = 0 since Z is about to be overwritten.
-    nn::gemm(nn::Trans::No, nn::Trans::Yes, n, k, d, 1.0f, X.data(), d, model.W.data(), d,
-             0.0f, Z.data(), k);
-    // Z [n, k] += b [k], the same bias on every row.
-    for (int i = 0; i < n; ++i)
-        for (int c = 0; c < k; ++c) Z(i, c) += model.b[c];
-    return Z;
+    return nn::affine(X, model.W, model.b);  // [n, k] = X [n, d] W^T [d, k] + b
 }
 
 namespace {

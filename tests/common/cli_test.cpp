@@ -159,6 +159,86 @@ TEST(RequireRange, MessagesNameTheOptionAndTheValue) {
     EXPECT_THROW(nn::require_in_range("--momentum", 1.5, 0, 1), nn::UsageError);
 }
 
+// A program with one option of each kind, as a chapter declares them.
+struct OptionsCli : nn::Cli {
+    float eta = 0.5f;
+    int k = 3;
+    std::string activation = "tanh";
+    std::string save;
+    OptionsCli() : nn::Cli("tool", "options with ranges", "out") {
+        option("eta", eta, "learning rate", nn::positive());
+        option("k", k, "tent maps", nn::between(1, 7));
+        option("activation", activation, "hidden units", nn::one_of({"sigmoid", "tanh", "relu"}));
+        file_option("save", save, "write the network to FILE");
+    }
+};
+
+// What parse() throws for these arguments to OptionsCli ("" when it accepts them).
+std::string option_error(std::vector<std::string> args, OptionsCli* parsed = nullptr) {
+    args.insert(args.begin(), "tool");
+    Argv argv(args);
+    OptionsCli cli;
+    try {
+        cli.parse(argv.argc(), argv.argv());
+    } catch (const nn::UsageError& e) {
+        return e.what();
+    }
+    if (parsed) {
+        parsed->eta = cli.eta;
+        parsed->k = cli.k;
+        parsed->activation = cli.activation;
+        parsed->save = cli.save;
+    }
+    return "";
+}
+
+TEST(CliOption, DefaultsToTheVariablesValueAndStoresWhatIsGiven) {
+    OptionsCli defaults;
+    EXPECT_EQ(option_error({}, &defaults), "");
+    EXPECT_FLOAT_EQ(defaults.eta, 0.5f);
+    EXPECT_EQ(defaults.k, 3);
+    EXPECT_EQ(defaults.save, "");
+    OptionsCli given;
+    EXPECT_EQ(option_error({"--eta", "0.25", "--k", "7", "--activation", "relu", "--save", "net.txt"}, &given), "");
+    EXPECT_FLOAT_EQ(given.eta, 0.25f);
+    EXPECT_EQ(given.k, 7);
+    EXPECT_EQ(given.activation, "relu");
+    EXPECT_EQ(given.save, "net.txt");
+}
+
+TEST(CliOption, ChecksTheRangeAtParseWithTheRequireMessages) {
+    EXPECT_EQ(option_error({"--eta", "0"}), "--eta must be positive (got 0)");
+    EXPECT_EQ(option_error({"--eta", "-1"}), "--eta must be positive (got -1)");
+    EXPECT_EQ(option_error({"--k", "0"}), "--k must be between 1 and 7 (got 0)");
+    EXPECT_EQ(option_error({"--k", "8"}), "--k must be between 1 and 7 (got 8)");
+    EXPECT_EQ(option_error({"--k", "1"}), "");
+    EXPECT_EQ(option_error({"--activation", "tahn"}), "--activation must be sigmoid, tanh or relu (got 'tahn')");
+    EXPECT_EQ(option_error({"--activation", "sigmoid"}), "");
+    EXPECT_EQ(option_error({"--k", "two"}), "--k must be a whole number (got 'two')");
+}
+
+TEST(CliOption, HelpShowsTheKindOfValueAndTheDefault) {
+    OptionsCli cli;
+    const std::string usage = cli.usage();
+    for (const char* shown : {"--eta X (=0.5)", "--k N (=3)", "--activation WORD (=tanh)", "--save FILE"})
+        EXPECT_NE(usage.find(shown), std::string::npos) << shown << " in\n" << usage;
+}
+
+TEST(ParseSizes, ReadsACommaSeparatedListOrNone) {
+    EXPECT_EQ(nn::parse_sizes("--hidden", "30"), (std::vector<size_t>{30}));
+    EXPECT_EQ(nn::parse_sizes("--hidden", "256,128,1"), (std::vector<size_t>{256, 128, 1}));
+    EXPECT_EQ(nn::parse_sizes("--hidden", "4096"), (std::vector<size_t>{4096}));
+    EXPECT_TRUE(nn::parse_sizes("--hidden", "none").empty());
+    for (const char* bad : {"", "0", "4097", "8,", ",8", "8,,8", "8 8", "-8", "8.5", "eight", "8,x"})
+        EXPECT_THROW(nn::parse_sizes("--hidden", bad), nn::UsageError) << "'" << bad << "'";
+    try {
+        nn::parse_sizes("--layers", "8,0");
+        FAIL();
+    } catch (const nn::UsageError& e) {
+        EXPECT_STREQ(e.what(), "--layers '8,0' is not a list of layer sizes from 1 to 4096 (e.g. 30,30) or none");
+    }
+}
+
 TEST(Fixed, FormatsWithTheGivenDecimals) {
     EXPECT_EQ(nn::fixed(0.89213, 4), "0.8921");
     EXPECT_EQ(nn::fixed(41.25, 1), "41.2");

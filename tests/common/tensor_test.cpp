@@ -122,3 +122,23 @@ TEST(Tensor, FromRowsLaysTheRowsOutOneAfterAnother) {
     EXPECT_EQ(M(1, 0), 4.0f);
     EXPECT_THROW(nn::Tensor::from_rows({{1, 2}, {3}}), std::invalid_argument);
 }
+
+TEST(Affine, IsXTimesWTransposedPlusTheBiasOnEveryRow) {
+    // X [3, 2], W [2, 2] (two outputs), b [2]: every entry of Z checked by hand, so a
+    // transposed W, a bias added to columns by row or a skipped row fails.
+    const nn::Tensor X = nn::Tensor::from_rows({{1, 2}, {3, 4}, {5, 6}});
+    const nn::Tensor W = nn::Tensor::from_rows({{1, 0}, {2, -1}});
+    const std::vector<float> b{10, 20};
+    const nn::Tensor Z = nn::affine(X, W, b);
+    ASSERT_EQ(Z.dim(0), 3u);
+    ASSERT_EQ(Z.dim(1), 2u);
+    const float expected[3][2] = {{11, 20}, {13, 22}, {15, 24}};
+    for (size_t i = 0; i < 3; ++i)
+        for (size_t c = 0; c < 2; ++c) EXPECT_FLOAT_EQ(Z(i, c), expected[i][c]) << i << "," << c;
+}
+
+TEST(Affine, OfNoRowsIsEmpty) {
+    const nn::Tensor Z = nn::affine(nn::Tensor({0, 3}), nn::Tensor({2, 3}), std::vector<float>{1, 2});
+    EXPECT_EQ(Z.dim(0), 0u);
+    EXPECT_EQ(Z.dim(1), 2u);
+}
