@@ -45,7 +45,7 @@ BENCH_PACKAGES := libopenblas-dev python3-torch python3-numpy
 # ------------------------------------------------------------------ sources
 
 CHAPTERS      := $(notdir $(wildcard chapters/[0-9A-Z]*))
-TOOLS         := gallery compare bench reproduce
+TOOLS         := gallery compare bench reproduce tour hint
 COMMON_SRC    := $(wildcard common/*.cpp)
 TOOL_LIB_SRC  := $(filter-out $(TOOLS:%=common/tools/%.cpp),$(wildcard common/tools/*.cpp))
 SOLUTION_SRC  := $(wildcard solutions/*/*.cpp)
@@ -132,7 +132,7 @@ $(ALL_TESTS): $(call obj,tests/main.cpp $(TEST_SRC)) $(SOLUTION_OBJ) $(LIBTOOLS)
 	$(Q)$(CXX) $(LDFLAGS) $^ -lgtest $(LDLIBS) -o $@
 
 define LEARNER_RULES
-$(call learner_tests,$(1)): $(call obj,tests/main.cpp $(wildcard tests/$(1)/*_test.cpp)) $(call learner_obj,$(1)) $(LIBCOMMON)
+$(call learner_tests,$(1)): $(call obj,tests/main.cpp $(wildcard tests/$(1)/*_test.cpp)) $(call learner_obj,$(1)) $(LIBTOOLS) $(LIBCOMMON)
 	@mkdir -p $$(@D)
 	@$(if $(Q),echo "  LINK  $$@")
 	$(Q)$(CXX) $(LDFLAGS) $$^ -lgtest $(LDLIBS) -o $$@
@@ -224,76 +224,48 @@ check: | deps
 	done; \
 	if [ $(words $(SELECTED_EXERCISE)) -gt 1 ]; then echo "All chapters: $$done/$$total exercises done"; fi
 
-hint:
+hint: | deps
 	@if [ -z "$(EX)" ]; then echo "hint: say which exercise, e.g. make hint EX=1.2" >&2; exit 2; fi
-	@chapter=$${EX%%.*}; case $$chapter in [0-9]*) chapter=$$(printf '%02d' "$$chapter");; esac; \
-	file=$$(ls exercises/$$chapter-*/HINTS.md 2>/dev/null | head -n1); \
-	if [ -z "$$file" ]; then echo "hint: no chapter $$chapter with exercises (exercises/$$chapter-*/HINTS.md)" >&2; exit 2; fi; \
-	awk -v id="$(EX)" '/^## / { on = ($$2 "" == id "") } on' "$$file" | grep . >/dev/null \
-	  || { echo "hint: no exercise $(EX) in $$file; there are:" $$(awk '/^## /{print $$2}' "$$file") >&2; exit 2; }; \
-	awk -v id="$(EX)" '/^## / { on = ($$2 "" == id "") } on' "$$file"
+	@$(MAKE) --no-print-directory -s $(B)/tools/hint
+	@$(B)/tools/hint --exercise '$(EX)'
 
-# Each chapter's programs in reading order, from chapters/<c>/tour.txt.
-tour_of = $(shell cat chapters/$(1)/tour.txt 2>/dev/null)
+# A chapter's programs, which the tools below run in the order of its tour.txt.
+chapter_programs = $(call program_bins,$(1),$(wildcard chapters/$(2)/programs/*.cpp))
 
+# The chapter's tour on the learner's code and on the solutions, with the same seed and
+# traces, then the two side by side (common/tools/compare.cpp).
 compare: | deps
 	@if [ -z "$(CH)" ] || [ -z "$(CMP)" ]; then echo "compare: say which chapter with exercises, e.g. make compare CH=01" >&2; exit 2; fi
-	@$(MAKE) --no-print-directory -s $(B)/tools/compare \
-	  $(foreach p,$(call tour_of,$(CMP)),$(B)/bin/$(CMP)/$(p) $(B)/learner/$(CMP)/$(p)) \
+	@$(MAKE) --no-print-directory -s $(B)/tools/compare $(B)/tools/tour \
+	  $(call chapter_programs,$(B)/bin,$(CMP)) $(call chapter_programs,$(B)/learner,$(CMP)) \
 	  || { echo "compare: your exercise files do not compile; the first error is above" >&2; exit 1; }
-	@dir=out/compare/$(CMP); rm -rf $$dir; mkdir -p $$dir/learner $$dir/solution; \
-	for p in $(call tour_of,$(CMP)); do \
-	  for who in solution learner; do \
-	    bin=$(B)/bin/$(CMP)/$$p; [ $$who = learner ] && bin=$(B)/learner/$(CMP)/$$p; \
-	    echo "== $$p ($$who)"; \
-	    $$bin --quick --seed 1 --progress never --out $$dir/$$who --trace $$dir/$$who/$$p.trace \
-	      > $$dir/$$who/$$p.log 2>&1 || echo "   exited with status $$? (see $$dir/$$who/$$p.log)"; \
-	  done; \
-	done; \
-	$(B)/tools/compare --chapter $(CMP) --learner $$dir/learner --solution $$dir/solution --out $$dir
+	@rm -rf out/compare/$(CMP) out/compare/learner/$(CMP) out/compare/solution/$(CMP)
+	@echo "== the solutions' runs"; $(B)/tools/tour --chapter $(CMP) --quick --trace --bin $(B)/bin --out out/compare/solution; \
+	echo "== your runs"; $(B)/tools/tour --chapter $(CMP) --quick --trace --bin $(B)/learner --out out/compare/learner; \
+	$(B)/tools/compare --chapter $(CMP) --learner out/compare/learner/$(CMP) --solution out/compare/solution/$(CMP) --out out/compare/$(CMP)
 
+# Every program of the chapter in full, then its README tables marked for make reproduce.
 run: | deps
 	@if [ -z "$(CH)" ] || [ -z "$(SELECTED)" ]; then echo "run: say which chapter, e.g. make run CH=01" >&2; exit 2; fi
-	@$(MAKE) --no-print-directory $(foreach c,$(SELECTED),$(foreach p,$(call tour_of,$(c)),$(B)/bin/$(c)/$(p)))
-	@for c in $(SELECTED); do \
-	  for p in $$(cat chapters/$$c/tour.txt); do \
-	    echo "== $$c/$$p"; $(B)/bin/$$c/$$p --out out/$$c || exit 1; \
-	  done; \
-	done
-	@# A chapter whose README has tables marked for `make reproduce` runs them too.
-	@for c in $(SELECTED); do \
-	  if grep -q '^<!-- reproduce:' chapters/$$c/README.md; then \
-	    $(MAKE) --no-print-directory reproduce CH=$$c || exit $$?; \
-	  fi; \
-	done
+	@$(MAKE) --no-print-directory -s $(B)/tools/tour $(B)/tools/reproduce \
+	  $(foreach c,$(SELECTED),$(call chapter_programs,$(B)/bin,$(c)))
+	$(B)/tools/tour $(SELECTED:%=--chapter %) --bin $(B)/bin --out out
+	$(B)/tools/reproduce $(SELECTED:%=--chapter %) --if-marked --bin $(B)/bin --out out/reproduce
 
 # Quick mode of every chapter, then the gallery. A failing program is reported and
 # the tour goes on; the tour fails at the end if any program failed.
 tour: build
-	@failed=""; \
-	for c in $(CHAPTERS); do \
-	  [ -f chapters/$$c/tour.txt ] || continue; \
-	  start=$$(date +%s%N); \
-	  for p in $$(cat chapters/$$c/tour.txt); do \
-	    echo "== $$c/$$p"; mkdir -p out/$$c; \
-	    $(B)/bin/$$c/$$p --quick --progress never --out out/$$c > out/$$c/$$p.log 2>&1; rc=$$?; \
-	    tail -n 1 out/$$c/$$p.log; \
-	    [ $$rc -eq 0 ] || { failed="$$failed $$c/$$p"; echo "   FAILED (status $$rc): see out/$$c/$$p.log"; }; \
-	  done; \
-	  echo "   $$c: $$(( ($$(date +%s%N) - start) / 1000000 )) ms"; \
-	done; \
+	@$(B)/tools/tour --quick --bin $(B)/bin --out out; status=$$?; \
 	$(B)/tools/gallery --out out --chapters chapters && echo "tour: open out/index.html in a browser"; \
-	if [ -n "$$failed" ]; then echo "tour: failed:$$failed" >&2; exit 1; fi
+	exit $$status
 
 # The README tables of one chapter, re-run in full and checked value by value
 # (common/tools/reproduce.cpp). Not part of `make test`: it takes minutes.
 reproduce: | deps
 	@if [ -z "$(CH)" ] || [ -z "$(SELECTED)" ]; then echo "reproduce: say which chapter, e.g. make reproduce CH=03" >&2; exit 2; fi
 	@$(MAKE) --no-print-directory -s -j$(JOBS) $(B)/tools/reproduce \
-	  $(foreach c,$(SELECTED),$(call program_bins,$(B)/bin,$(wildcard chapters/$(c)/programs/*.cpp)))
-	@for c in $(SELECTED); do \
-	  $(B)/tools/reproduce --chapter $$c --chapters chapters --bin $(B)/bin --out out/reproduce || exit $$?; \
-	done
+	  $(foreach c,$(SELECTED),$(call chapter_programs,$(B)/bin,$(c)))
+	$(B)/tools/reproduce $(SELECTED:%=--chapter %) --bin $(B)/bin --out out/reproduce
 
 # OpenBLAS is linked into the benchmark and nowhere else. The training benchmark runs
 # PyTorch through chapters/03-backpropagation/programs/torch_peers.py (it says so and goes on

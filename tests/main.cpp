@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "common/errors.hpp"
+#include "common/tools/report.hpp"
 
 namespace {
 
@@ -187,12 +188,6 @@ std::string file_of_exercise(const std::string& folder, const std::string& id) {
     return sources.size() == 1 ? sources.front() : folder;
 }
 
-// "1.2" -> "01", "A.3" -> "A": the CH= value the Makefile's commands take.
-std::string chapter_of(const std::string& id) {
-    std::string chapter = id.substr(0, id.find('.'));
-    return chapter.size() == 1 && std::isdigit(static_cast<unsigned char>(chapter[0])) ? "0" + chapter : chapter;
-}
-
 int report_check(const std::vector<TestOutcome>& outcomes, const std::string& hints_path) {
     std::vector<Exercise> exercises = group_by_exercise(outcomes, read_titles(hints_path));
     std::string folder = hints_path.substr(0, hints_path.rfind('/') + 1);
@@ -214,10 +209,10 @@ int report_check(const std::vector<TestOutcome>& outcomes, const std::string& hi
     if (next)
         std::printf("  next: %s %s\n        edit %s, then `make check CH=%s`; stuck? `make hint EX=%s`\n",
                     next->id.c_str(), next->title.c_str(), file_of_exercise(folder, next->id).c_str(),
-                    chapter_of(next->id).c_str(), next->id.c_str());
+                    nn::tools::chapter_prefix(next->id).c_str(), next->id.c_str());
     else if (!exercises.empty())
         std::printf("  all done. Compare your runs with the solution's: `make compare CH=%s`\n",
-                    chapter_of(exercises.front().id).c_str());
+                    nn::tools::chapter_prefix(exercises.front().id).c_str());
     // The last line is for the Makefile, which adds the chapters up.
     std::printf("check-summary %zu %zu\n", done, exercises.size());
     return 0;

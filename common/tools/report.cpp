@@ -1,15 +1,22 @@
 #include "common/tools/report.hpp"
 
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+
 #include <algorithm>
-#include <charconv>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <set>
-
 #include <iostream>
+#include <set>
 
 #include "common/cli.hpp"
 #include "common/errors.hpp"
@@ -356,6 +363,45 @@ std::string safe_file_part(std::string_view text) {
     for (unsigned char c : text)
         safe += (std::isalnum(c) || c == '-' || c == '_' || c == '.') ? static_cast<char>(c) : '_';
     return safe;
+}
+
+int run_command(const std::string& program, const std::vector<std::string>& args, const std::string& log) {
+    // posix_spawn, not std::system: no shell to quote for, and a program that crashes is
+    // reported as killed by its signal rather than as the shell's exit status 139.
+    std::vector<char*> argv{const_cast<char*>(program.c_str())};
+    for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t files;
+    posix_spawn_file_actions_init(&files);
+    posix_spawn_file_actions_addopen(&files, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    if (!log.empty()) {
+        posix_spawn_file_actions_addopen(&files, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        posix_spawn_file_actions_adddup2(&files, STDOUT_FILENO, STDERR_FILENO);
+    }
+    std::fflush(stdout);  // what we printed comes before what the program prints
+    std::cerr << std::flush;
+    pid_t pid = 0;
+    const int failed = posix_spawn(&pid, program.c_str(), &files, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&files);
+    if (failed) return -1;
+    int status = 0;
+    while (waitpid(pid, &status, 0) == -1)
+        if (errno != EINTR) return -1;
+    return status;
+}
+
+std::string status_text(int status) {
+    if (status == -1) return "could not be started";
+    if (WIFEXITED(status)) return "exit status " + std::to_string(WEXITSTATUS(status));
+    if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status));
+    return "ended abnormally";
+}
+
+bool succeeded(int status) { return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0; }
+
+std::string chapter_prefix(const std::string& id) {
+    std::string chapter = id.substr(0, id.find('.'));
+    return chapter.size() == 1 && std::isdigit(static_cast<unsigned char>(chapter[0])) ? "0" + chapter : chapter;
 }
 
 }  // namespace nn::tools

@@ -125,6 +125,21 @@ std::string describe_divergence(const Divergence& d);
 // records; a different sentence when there are none.
 std::string describe_agreement(const std::vector<TraceRecord>& records);
 
+// ---------------------------------------------------------------- running programs
+
+// Runs the program at path `program` with args and waits for it; returns its wait()
+// status, -1 when it could not be started. Its stdout and stderr go to the file `log`
+// when that is not empty (else to ours), and its stdin is /dev/null.
+int run_command(const std::string& program, const std::vector<std::string>& args, const std::string& log = "");
+
+// "exit status 2", "killed by signal 11", "could not be started": a run_command status.
+std::string status_text(int status);
+bool succeeded(int status);
+
+// "1.2" -> "01", "A.3" -> "A", "1" -> "01": an exercise id's or a CH= value's chapter as
+// the prefix of its folder name (01-perceptron).
+std::string chapter_prefix(const std::string& id);
+
 // A file name made of the given parts: characters other than letters, digits,
 // '-', '_' and '.' become '_' ("gates errors" -> "gates_errors").
 std::string safe_file_part(std::string_view text);

@@ -1,14 +1,14 @@
-// reproduce --chapter 03-backpropagation [--chapters chapters] [--bin build/release/bin] [--out out/reproduce]
+// reproduce --chapter 03-backpropagation [--chapter ...] [--chapters chapters] [--bin build/release/bin]
+//           [--out out/reproduce] [--if-marked]
 //
 // The tool behind `make reproduce CH=..`: reads the chapter's README, finds every
 // table marked <!-- reproduce: key tolerance, ... --> (common/tools/readme_table.hpp),
 // runs each row's command as a learner would type it (plus --out and --progress
 // never), one after another, and checks every marked value against the `result:`
 // line the program prints now. Exit status 0 when all agree, 1 when a value is
-// outside its band or a command fails, 2 when a table is malformed.
-#include <sys/wait.h>
-
-#include <chrono>
+// outside its band or a command fails, 2 when a table is malformed. A README with no
+// marked table is an error, unless --if-marked (make run: reproduce what there is).
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -19,6 +19,7 @@
 
 #include "common/cli.hpp"
 #include "common/files.hpp"
+#include "common/stopwatch.hpp"
 #include "common/tools/readme_table.hpp"
 #include "common/tools/report.hpp"
 
@@ -30,15 +31,8 @@ namespace {
 struct Settings {
     std::string chapter;
     fs::path readme, programs, scratch;  // programs: <bin>/<chapter>
-    bool dry_run = false;
+    bool dry_run = false, if_marked = false;
 };
-
-// For the shell: 'text', with each ' inside written as '\''.
-std::string shell_quoted(const std::string& text) {
-    std::string q = "'";
-    for (char c : text) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
 
 std::string read_text(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);
@@ -59,11 +53,12 @@ std::string joined(const std::vector<std::string>& words) {
     return text;
 }
 
-std::string status_text(int raw) {
-    if (raw == -1) return "could not be started";
-    if (WIFEXITED(raw)) return "exit status " + std::to_string(WEXITSTATUS(raw));
-    if (WIFSIGNALED(raw)) return "killed by signal " + std::to_string(WTERMSIG(raw));
-    return "ended abnormally";
+// The last n lines of a program's output: where its error is.
+std::vector<std::string> last_lines(const std::string& text, size_t n) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return {lines.end() - std::ptrdiff_t(std::min(n, lines.size())), lines.end()};
 }
 
 // Every program a table names must exist before anything runs: a typo found after
@@ -88,16 +83,13 @@ std::optional<tools::KeyValues> run_row(const tools::TableRow& row, const Settin
     fs::remove_all(out);  // nothing of an earlier run may pass for this one's output
     nn::make_directories(out.string());
 
-    std::string shell = shell_quoted((s.programs / row.program).string());
-    for (size_t i = 1; i < words.size(); ++i) shell += " " + shell_quoted(words[i]);
-    shell += " >" + shell_quoted((out / "stdout.txt").string()) + " 2>" + shell_quoted((out / "stderr.txt").string()) +
-             " </dev/null";
-    auto start = std::chrono::steady_clock::now();
-    int raw = std::system(shell.c_str());
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::string output = read_text(out / "stdout.txt");
+    nn::Stopwatch watch;
+    const int status = tools::run_command((s.programs / row.program).string(),
+                                          {words.begin() + 1, words.end()}, (out / "output.txt").string());
+    const double seconds = watch.seconds();
+    std::string output = read_text(out / "output.txt");
     auto result = tools::parse_result_line(output);
-    bool ok = raw != -1 && WIFEXITED(raw) && WEXITSTATUS(raw) == 0;
+    bool ok = tools::succeeded(status);
     if (ok && result) {
         std::printf("   %.1f s; result:", seconds);
         for (const auto& [key, value] : *result) std::printf(" %s=%s", key.c_str(), value.c_str());
@@ -106,11 +98,9 @@ std::optional<tools::KeyValues> run_row(const tools::TableRow& row, const Settin
         return result;
     }
     std::cout << "   FAILED after " << nn::fixed(seconds, 1) << " s: "
-              << (ok ? "it printed no result: line (its output: " + (out / "stdout.txt").string() + ")"
-                     : status_text(raw))
-              << "\n";
-    std::istringstream err(read_text(out / "stderr.txt"));
-    for (std::string line; std::getline(err, line);) std::cout << "   stderr: " << line << "\n";
+              << (ok ? "it printed no result: line" : tools::status_text(status)) << "; its last lines ("
+              << (out / "output.txt").string() << "):\n";
+    for (const std::string& line : last_lines(output, 5)) std::cout << "   | " << line << "\n";
     return std::nullopt;
 }
 
@@ -118,6 +108,7 @@ int reproduce(const Settings& s) {
     std::ifstream in(s.readme);
     if (!in) throw nn::DataError("cannot read " + s.readme.string());
     std::vector<tools::ReproduceTable> tables = tools::parse_reproduce_tables(in, s.readme.string());
+    if (tables.empty() && s.if_marked) return 0;
     if (tables.empty())
         throw nn::DataError(s.readme.string() + " has no table marked <!-- reproduce: key tolerance, ... --> "
                             "on the line above it: nothing to reproduce");
@@ -158,28 +149,37 @@ int reproduce(const Settings& s) {
     return 1;
 }
 
-Settings parse(int argc, char** argv) {
+std::vector<Settings> parse(int argc, char** argv) {
     namespace po = boost::program_options;
-    std::string chapter, chapters = "chapters", bin = "build/release/bin", out = "out/reproduce";
-    bool dry_run = false;
+    std::vector<std::string> chapter_names;
+    std::string chapters = "chapters", bin = "build/release/bin", out = "out/reproduce";
+    bool dry_run = false, if_marked = false;
     po::options_description options("options");
     options.add_options()
-        ("chapter", po::value(&chapter), "chapter folder name, e.g. 03-backpropagation")
+        ("chapter", po::value(&chapter_names)->composing(), "chapter folder name, e.g. 03-backpropagation (repeatable)")
         ("chapters", po::value(&chapters)->default_value(chapters), "the chapters folder (for README.md)")
         ("bin", po::value(&bin)->default_value(bin), "the built programs, in <bin>/<chapter>/")
         ("out", po::value(&out)->default_value(out), "scratch folder: each run writes to <out>/<chapter>/line-N")
-        ("dry-run", po::bool_switch(&dry_run), "check the tables and print the commands; run nothing");
+        ("dry-run", po::bool_switch(&dry_run), "check the tables and print the commands; run nothing")
+        ("if-marked", po::bool_switch(&if_marked), "a README without marked tables is not an error");
     tools::parse_tool_options(argc, argv, "reproduce --chapter NN-name [--bin DIR] [--out DIR]", options);
-    if (chapter.empty()) throw nn::UsageError("--chapter is required, e.g. --chapter 03-backpropagation");
-    fs::path chapter_dir = fs::path(chapters) / chapter;
-    if (!fs::is_directory(chapter_dir)) throw nn::UsageError("--chapter: no folder " + chapter_dir.string());
-    return {chapter, chapter_dir / "README.md", fs::path(bin) / chapter, fs::path(out) / chapter, dry_run};
+    if (chapter_names.empty()) throw nn::UsageError("--chapter is required, e.g. --chapter 03-backpropagation");
+    std::vector<Settings> settings;
+    for (const std::string& chapter : chapter_names) {
+        fs::path chapter_dir = fs::path(chapters) / chapter;
+        if (!fs::is_directory(chapter_dir)) throw nn::UsageError("--chapter: no folder " + chapter_dir.string());
+        settings.push_back({chapter, chapter_dir / "README.md", fs::path(bin) / chapter, fs::path(out) / chapter,
+                            dry_run, if_marked});
+    }
+    return settings;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
     int status = 0;
-    int error = nn::run_program(argc, argv, [&] { status = reproduce(parse(argc, argv)); });
+    int error = nn::run_program(argc, argv, [&] {
+        for (const Settings& chapter : parse(argc, argv)) status = std::max(status, reproduce(chapter));
+    });
     return error != 0 ? error : status;
 }

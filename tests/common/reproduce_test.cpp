@@ -308,3 +308,17 @@ TEST(ReproduceTool, ExitsTwoNamingTheLineOfAMalformedTableBeforeRunningAnything)
     EXPECT_NE(run.err.find("README.md:6:"), std::string::npos) << run.err;
     EXPECT_FALSE(fs::exists(tmp / "out")) << "nothing should have run";
 }
+
+TEST(ReproduceTool, AReadmeWithoutMarkedTablesIsAnErrorUnlessIfMarked) {
+    REQUIRE_TOOL(setup);
+    ScratchDir tmp;
+    write_readme(tmp, "# Chapter 1\n\n| run | epochs |\n|---|---|\n| a | 3 |\n");
+    auto strict = run_tool(*setup, tmp);
+    EXPECT_EQ(strict.status, 2) << strict.out << strict.err;
+    EXPECT_NE(strict.err.find("nothing to reproduce"), std::string::npos) << strict.err;
+    auto lenient = programs::run_program(setup->tool, "reproduce",
+                                         {"--chapter", "01-perceptron", "--chapters", (tmp / "chapters").string(),
+                                          "--if-marked"},
+                                         tmp.path());
+    EXPECT_EQ(lenient.status, 0) << lenient.out << lenient.err;
+}
