@@ -126,13 +126,11 @@ nn::Figure network_diagram(const Network& net, const std::string& title, size_t 
         columns.push_back(layout(n, max_units));
         tallest = std::max(tallest, columns.back().y.size() + (columns.back().cut ? 1 : 0));
     }
-    nn::Axes axes;
-    axes.title = title;
-    axes.frame = false;
-    double half_height = double(tallest) / 2 + 0.1;
-    axes.xrange = {-0.35, double(sizes.size() - 1) + 0.35};
-    axes.yrange = {-half_height, half_height};
-    nn::Figure figure(axes);
+    const double half_height = double(tallest) / 2 + 0.1;
+    nn::Figure figure({.title = title,
+                       .xrange = std::pair{-0.35, double(sizes.size() - 1) + 0.35},
+                       .yrange = std::pair{-half_height, half_height},
+                       .frame = false});
 
     std::vector<Connection> links;
     for (size_t l = 0; l < net.layers.size(); ++l) collect(net.layers[l], double(l), columns[l], columns[l + 1], links);

@@ -22,6 +22,7 @@
 #include "common/metrics.hpp"
 #include "common/plot.hpp"
 #include "common/random.hpp"
+#include "common/stopwatch.hpp"
 #include "common/tensor.hpp"
 
 namespace {
@@ -75,11 +76,11 @@ struct Timing {
 double rate(const Multiply& multiply, const Shape& s, Operands& o, double min_seconds) {
     long calls = 0;
     double seconds = 0;
-    const auto start = std::chrono::steady_clock::now();
+    const nn::Stopwatch watch;
     do {
         multiply(s, o);
         ++calls;
-        seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        seconds = watch.seconds();
     } while (seconds < min_seconds);
     return s.flops() * calls / seconds / 1e9;
 }

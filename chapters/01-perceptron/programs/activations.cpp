@@ -25,12 +25,10 @@ struct Square {
 };
 
 nn::Figure activations_figure() {
-    nn::Axes axes;
-    axes.title = "Activation functions";
-    axes.xlabel = "z = w . x + b";
-    axes.ylabel = "output";
-    axes.yrange = {-1.2, 2.2};
-    nn::Figure figure(axes);
+    nn::Figure figure({.title = "Activation functions",
+                       .xlabel = "z = w . x + b",
+                       .ylabel = "output",
+                       .yrange = std::pair{-1.2, 2.2}});
     struct Curve {
         std::string title, style;
         std::function<float(float)> f;
@@ -100,10 +98,9 @@ int main(int argc, char** argv) {
                     "Plots step, sigmoid, tanh and ReLU, and one neuron's output over the plane",
                     "out/01-perceptron");
         float w1 = 2.0f, w2 = 1.0f, b = -1.0f;
-        cli.options().add_options()
-            ("w1", nn::po::value(&w1)->default_value(w1), "weight w1 of input x1")
-            ("w2", nn::po::value(&w2)->default_value(w2), "weight w2 of input x2")
-            ("b", nn::po::value(&b)->default_value(b), "bias b");
+        cli.option("w1", w1, "weight w1 of input x1");
+        cli.option("w2", w2, "weight w2 of input x2");
+        cli.option("b", b, "bias b");
         nn::CommonOptions opt = cli.parse(argc, argv);
         nn::Outputs out(opt, "activations");
         // Nothing trains here, so a trace (if asked for) stays empty.

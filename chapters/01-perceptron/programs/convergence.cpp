@@ -200,13 +200,12 @@ Sweep run_sweep(size_t points, float eta, int max_epochs, int runs_per_margin, u
 // Measured updates against each run's own bound, one color per margin: every
 // point must lie under the diagonal, where updates = (R/gamma)^2.
 nn::Figure sweep_figure(const nn::MetricsLog& log, size_t points) {
-    nn::Axes axes;
-    axes.title = "Updates until convergence vs Novikoff's bound (" + std::to_string(points) +
-                 " points, " + std::to_string(log.rows().size()) + " runs)";
-    axes.xlabel = "bound (R/gamma)^2 of the run";
-    axes.ylabel = "updates until an epoch without mistakes";
-    axes.logx = axes.logy = true;
-    nn::Figure figure(axes);
+    nn::Figure figure({.title = "Updates until convergence vs Novikoff's bound (" + std::to_string(points) +
+                                " points, " + std::to_string(log.rows().size()) + " runs)",
+                       .xlabel = "bound (R/gamma)^2 of the run",
+                       .ylabel = "updates until an epoch without mistakes",
+                       .logx = true,
+                       .logy = true});
     std::vector<double> margin = log.column("margin"), bound = log.column("bound"),
                         updates = log.column("updates");
     auto [lo, hi] = std::minmax_element(bound.begin(), bound.end());
@@ -224,6 +223,31 @@ nn::Figure sweep_figure(const nn::MetricsLog& log, size_t points) {
     return figure;
 }
 
+// The watched run as an animation, one frame per update (at most `max_frames`), and its
+// last line beside the one that generated the data.
+void plot_watched_run(nn::Outputs& out, const Separable& data, const std::vector<Snapshot>& snapshots,
+                      const Run& run, double bound, size_t max_frames) {
+    std::vector<nn::Figure> frames;
+    for (size_t k : sample_frames(snapshots.size(), max_frames))
+        frames.push_back(frame(data, snapshots[k], k, snapshots.size()));
+    if (!frames.empty()) {
+        nn::save_gif(frames, out.path("convergence.gif"), {900, 600}, 25);
+        out.figure("convergence.gif",
+                   "Each frame is one update: the misclassified example (red ring) pulls the "
+                   "line w . x + b = 0 toward its own side, until no example is misclassified.");
+    }
+    nn::Figure final_figure = data_figure(
+        data, (run.converged ? "converged after " : "stopped after ") + std::to_string(run.updates) +
+                  " updates, bound (R/gamma)^2 = " + nn::fixed(bound, 0));
+    if (auto line = nn::line_in_square(run.p.w[0], run.p.w[1], run.p.b, kLo, kHi,
+                                       "learned w . x + b = 0", "lines lw 3 lc rgb 'black'"))
+        final_figure.add(std::move(*line));
+    nn::save_png(final_figure, out.path("convergence_final.png"), {900, 600});
+    out.figure("convergence_final.png",
+               "The learned line separates the classes but is not the dashed one that generated "
+               "them: the perceptron stops at the first separating line it finds.");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -234,16 +258,14 @@ int main(int argc, char** argv) {
         cli.add_epochs(1000);
         float eta = 1.0f, margin = 0.05f;
         int points = 500;
-        cli.options().add_options()
-            ("eta", nn::po::value(&eta)->default_value(eta), "learning rate eta")
-            ("margin", nn::po::value(&margin)->default_value(margin),
-             "smallest distance of a point to the separating line, in (0, 0.9]")
-            ("points", nn::po::value(&points)->default_value(points), "number of points");
+        cli.option("eta", eta, "learning rate eta", nn::positive());
+        // Declared positive and range-checked after parse() so that --margin 0 still says
+        // "must be positive" before "must be between".
+        cli.option("margin", margin, "smallest distance of a point to the separating line, in (0, 0.9]",
+                   nn::positive());
+        cli.option("points", points, "number of points", nn::positive());
         nn::CommonOptions opt = cli.parse(argc, argv);
-        nn::require_positive("--eta", eta);
-        nn::require_positive("--margin", margin);
         nn::require_in_range("--margin", margin, 1e-3, 0.9);
-        nn::require_positive("--points", points);
         nn::Outputs out(opt, "convergence");
         nn::Trace trace(opt.trace, 10);
 
@@ -256,27 +278,7 @@ int main(int argc, char** argv) {
         trace.close();
         log.write_csv(out.path("convergence.csv"));
         auto theorem = perceptron::novikoff_bound(data.X, data.t, data.w_star, data.b_star);
-
-        std::vector<nn::Figure> frames;
-        for (size_t k : sample_frames(snapshots.size(), opt.quick ? 30 : 60))
-            frames.push_back(frame(data, snapshots[k], k, snapshots.size()));
-        if (!frames.empty()) {
-            nn::save_gif(frames, out.path("convergence.gif"), {900, 600}, 25);
-            out.figure("convergence.gif",
-                       "Each frame is one update: the misclassified example (red ring) pulls the "
-                       "line w . x + b = 0 toward its own side, until no example is misclassified.");
-        }
-        nn::Figure final_figure = data_figure(
-            data, (run.converged ? "converged after " : "stopped after ") +
-                      std::to_string(run.updates) + " updates, bound (R/gamma)^2 = " +
-                      nn::fixed(theorem.bound, 0));
-        if (auto line = nn::line_in_square(run.p.w[0], run.p.w[1], run.p.b, kLo, kHi,
-                                           "learned w . x + b = 0", "lines lw 3 lc rgb 'black'"))
-            final_figure.add(std::move(*line));
-        nn::save_png(final_figure, out.path("convergence_final.png"), {900, 600});
-        out.figure("convergence_final.png",
-                   "The learned line separates the classes but is not the dashed one that generated "
-                   "them: the perceptron stops at the first separating line it finds.");
+        plot_watched_run(out, data, snapshots, run, theorem.bound, opt.quick ? 30 : 60);
 
         // ---- the sweep: updates until convergence against the bound
         Sweep sweep = run_sweep(size_t(points), eta, opt.epochs, opt.quick ? 3 : 10, opt.seed + 1,

@@ -4,7 +4,6 @@
 //
 //   build/release/bin/01-perceptron/fashion [--epochs 10] [--data DIR] [--quick]
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -16,6 +15,7 @@
 #include "common/plot.hpp"
 #include "common/progress.hpp"
 #include "common/random.hpp"
+#include "common/stopwatch.hpp"
 #include "common/trace.hpp"
 
 namespace {
@@ -72,6 +72,66 @@ nn::Image weight_image(std::span<const float> w, size_t rows, size_t cols, std::
     return nn::Image{rows, cols, {w.begin(), w.end()}, std::move(title)};
 }
 
+// Both perceptrons for `epochs` epochs, evaluated on the test set after each one; the
+// averaged perceptron's test counts of the last epoch go to `confusion`.
+nn::MetricsLog train_and_test(Models& m, const nn::ImageSet& train, const nn::ImageSet& test, int epochs,
+                              const nn::CommonOptions& opt, nn::Trace& trace, nn::Tensor& confusion) {
+    nn::Rng rng(opt.seed);
+    nn::MetricsLog log({"epoch", "train_mistakes", "train_accuracy", "test_accuracy",
+                        "averaged_test_accuracy"});
+    for (int epoch = 1; epoch <= epochs; ++epoch) {
+        int mistakes = train_one_epoch(m, train, epoch, epochs, rng, opt.progress, trace);
+        if (epoch == 1) trace.close();
+        double test_accuracy = perceptron::accuracy(m.plain, test.images, test.labels);
+        double averaged_accuracy = perceptron::accuracy(perceptron::averaged(m.avg), test.images,
+                                                        test.labels, &confusion);
+        // Mistakes made while learning, so "train accuracy" is an online one.
+        log.add({double(epoch), double(mistakes), 1.0 - double(mistakes) / double(train.size()),
+                 test_accuracy, averaged_accuracy});
+    }
+    return log;
+}
+
+void plot_accuracy(nn::Outputs& out, const nn::MetricsLog& log, size_t train_size) {
+    nn::Figure curves({.title = "Perceptrons on Fashion-MNIST (" + std::to_string(train_size) +
+                                " training images)",
+                       .xlabel = "epoch",
+                       .ylabel = "accuracy"});
+    curves.add({"train (online, during the epoch)", log.column("epoch"),
+                log.column("train_accuracy"), "linespoints lw 3 pt 7"});
+    curves.add({"test, last weights", log.column("epoch"), log.column("test_accuracy"),
+                "linespoints lw 3 pt 5"});
+    curves.add({"test, averaged weights", log.column("epoch"),
+                log.column("averaged_test_accuracy"), "linespoints lw 3 pt 9"});
+    nn::save_png(curves, out.path("fashion_accuracy.png"));
+    out.figure("fashion_accuracy.png",
+               "The last weights jump around from epoch to epoch; the averaged weights give "
+               "a steadier and higher test accuracy.");
+}
+
+void plot_weights(nn::Outputs& out, const MulticlassPerceptron& average,
+                  const std::vector<std::string>& names, size_t rows, size_t cols) {
+    std::vector<nn::Image> images;
+    for (size_t c = 0; c < kClasses; ++c)
+        images.push_back(weight_image(average.W.row(c), rows, cols, names[c]));
+    nn::save_image_grid(images, 5, out.path("fashion_weights.png"), nn::Palette::Diverging,
+                        "Averaged perceptron weights (red: pixel votes for the class, blue: against)",
+                        {1200, 600});
+    out.figure("fashion_weights.png",
+               "Each class's averaged weights as a 28x28 image: red pixels raise its score, "
+               "blue ones lower it. Trouser penalizes ink in the gap between the legs; the "
+               "shoes weigh the lower half of the image.");
+}
+
+void plot_confusion(nn::Outputs& out, const nn::Tensor& confusion, const std::vector<std::string>& names) {
+    nn::save_png(nn::confusion_figure(confusion, names,
+                                      "Test confusion matrix, averaged perceptron (rows: true class)"),
+                 out.path("fashion_confusion.png"), {1000, 850});
+    out.figure("fashion_confusion.png",
+               "Counts of test images by true (row) and predicted (column) class: shirts, "
+               "T-shirts, pullovers and coats are confused with each other.");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -94,65 +154,16 @@ int main(int argc, char** argv) {
 
         size_t d = train.images.dim(1);
         Models m{MulticlassPerceptron(kClasses, d), AveragedPerceptron(kClasses, d)};
-        nn::Rng rng(opt.seed);
-        nn::MetricsLog log({"epoch", "train_mistakes", "train_accuracy", "test_accuracy",
-                            "averaged_test_accuracy"});
-        auto start = std::chrono::steady_clock::now();
+        nn::Stopwatch watch;
         nn::Tensor confusion;
-        for (int epoch = 1; epoch <= epochs; ++epoch) {
-            int mistakes = train_one_epoch(m, train, epoch, epochs, rng, opt.progress, trace);
-            if (epoch == 1) trace.close();
-            double test_accuracy = perceptron::accuracy(m.plain, test.images, test.labels);
-            double averaged_accuracy = perceptron::accuracy(perceptron::averaged(m.avg), test.images,
-                                                            test.labels, &confusion);
-            // Mistakes made while learning, so "train accuracy" is an online one.
-            log.add({double(epoch), double(mistakes), 1.0 - double(mistakes) / double(train.size()),
-                     test_accuracy, averaged_accuracy});
-        }
-        double seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        nn::MetricsLog log = train_and_test(m, train, test, epochs, opt, trace, confusion);
+        double seconds = watch.seconds();
         log.write_csv(out.path("fashion.csv"));
 
-        nn::Axes axes;
-        axes.title = "Perceptrons on Fashion-MNIST (" + std::to_string(train.size()) + " training images)";
-        axes.xlabel = "epoch";
-        axes.ylabel = "accuracy";
-        nn::Figure curves(axes);
-        curves.add({"train (online, during the epoch)", log.column("epoch"),
-                    log.column("train_accuracy"), "linespoints lw 3 pt 7"});
-        curves.add({"test, last weights", log.column("epoch"), log.column("test_accuracy"),
-                    "linespoints lw 3 pt 5"});
-        curves.add({"test, averaged weights", log.column("epoch"),
-                    log.column("averaged_test_accuracy"), "linespoints lw 3 pt 9"});
-        nn::save_png(curves, out.path("fashion_accuracy.png"));
-        out.figure("fashion_accuracy.png",
-                   "The last weights jump around from epoch to epoch; the averaged weights give "
-                   "a steadier and higher test accuracy.");
-
         std::vector<std::string> names = nn::class_names_of(opt.data);
-        MulticlassPerceptron average = perceptron::averaged(m.avg);
-        std::vector<nn::Image> images;
-        for (size_t c = 0; c < kClasses; ++c)
-            images.push_back(weight_image(average.W.row(c), train.rows, train.cols, names[c]));
-        nn::save_image_grid(images, 5, out.path("fashion_weights.png"), nn::Palette::Diverging,
-                            "Averaged perceptron weights (red: pixel votes for the class, blue: against)",
-                            {1200, 600});
-        out.figure("fashion_weights.png",
-                   "Each class's averaged weights as a 28x28 image: red pixels raise its score, "
-                   "blue ones lower it. Trouser penalizes ink in the gap between the legs; the "
-                   "shoes weigh the lower half of the image.");
-
-        nn::Axes cm_axes;
-        cm_axes.title = "Test confusion matrix, averaged perceptron (rows: true class)";
-        cm_axes.xlabel = "predicted class";
-        cm_axes.ylabel = "true class";
-        cm_axes.key = false;
-        nn::Figure cm(cm_axes);
-        cm.add_matrix(confusion, names, names, nn::Palette::Heat);
-        nn::save_png(cm, out.path("fashion_confusion.png"), {1000, 850});
-        out.figure("fashion_confusion.png",
-                   "Counts of test images by true (row) and predicted (column) class: shirts, "
-                   "T-shirts, pullovers and coats are confused with each other.");
+        plot_accuracy(out, log, train.size());
+        plot_weights(out, perceptron::averaged(m.avg), names, train.rows, train.cols);
+        plot_confusion(out, confusion, names);
 
         out.result({{"test_accuracy", nn::fixed(log.rows().back()[3], 4)},
                     {"averaged_test_accuracy", nn::fixed(log.rows().back()[4], 4)},

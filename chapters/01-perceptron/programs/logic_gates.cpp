@@ -123,6 +123,41 @@ std::string epochs_text(const GateRun& run) {
     return at ? std::to_string(*at) : "never";
 }
 
+// Every gate trained side by side, one epoch at a time, in the classic presentation
+// order 00, 01, 10, 11, the same every epoch: with four examples there is nothing to
+// gain from shuffling. log gets each epoch's mistakes per gate.
+std::array<GateRun, 4> train_gates(const nn::Tensor& X, int epochs, float eta, nn::Trace& trace,
+                                   nn::MetricsLog& log) {
+    const std::vector<size_t> order{0, 1, 2, 3};
+    std::array<GateRun, 4> runs;
+    for (int epoch = 0; epoch < epochs; ++epoch) {
+        std::vector<double> row{double(epoch + 1)};
+        for (size_t g = 0; g < kGates.size(); ++g) {
+            runs[g].mistakes.push_back(perceptron::train_epoch(runs[g].p, X, kGates[g].targets,
+                                                               order, eta));
+            row.push_back(runs[g].mistakes.back());
+            trace_gate(trace, epoch, kGates[g], runs[g], X);
+        }
+        log.add(row);
+    }
+    return runs;
+}
+
+nn::Figure errors_figure(const nn::MetricsLog& log, float eta) {
+    nn::Figure errors({.title = "Mistakes per epoch (eta = " + nn::fixed(eta, 2) + ")",
+                       .xlabel = "epoch",
+                       .ylabel = "mistakes in the epoch (of 4)",
+                       .yrange = std::pair{-0.2, 4.2}});
+    const std::array<std::string, 4> styles{"linespoints lw 3 pt 7 ps 1.6",
+                                            "linespoints lw 3 pt 5 ps 1.2",
+                                            "linespoints lw 3 pt 9 ps 1.0",
+                                            "linespoints lw 3 pt 13 ps 1.4"};
+    for (size_t g = 0; g < kGates.size(); ++g)
+        errors.add({kGates[g].name, log.column("epoch"), log.column(log.columns()[g + 1]),
+                    styles[g]});
+    return errors;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -130,47 +165,19 @@ int main(int argc, char** argv) {
         nn::Cli cli("logic_gates", "Rosenblatt's rule on AND, OR, NAND and XOR", "out/01-perceptron");
         cli.add_epochs(20);
         float eta = 1.0f;
-        cli.options().add_options()("eta", nn::po::value(&eta)->default_value(eta),
-                                    "learning rate eta in w <- w + eta (t - o) x");
+        cli.option("eta", eta, "learning rate eta in w <- w + eta (t - o) x", nn::positive());
         nn::CommonOptions opt = cli.parse(argc, argv);
-        nn::require_positive("--eta", eta);
         nn::Outputs out(opt, "logic_gates");
         nn::Trace trace(opt.trace);
 
         nn::Tensor X = gate_inputs();
-        // The classic presentation order 00, 01, 10, 11, the same every epoch:
-        // with four examples there is nothing to gain from shuffling.
-        const std::vector<size_t> order{0, 1, 2, 3};
-        std::array<GateRun, 4> runs;
         nn::MetricsLog log({"epoch", "and", "or", "nand", "xor"});
-        for (int epoch = 0; epoch < opt.epochs; ++epoch) {
-            std::vector<double> row{double(epoch + 1)};
-            for (size_t g = 0; g < kGates.size(); ++g) {
-                runs[g].mistakes.push_back(perceptron::train_epoch(runs[g].p, X, kGates[g].targets,
-                                                                   order, eta));
-                row.push_back(runs[g].mistakes.back());
-                trace_gate(trace, epoch, kGates[g], runs[g], X);
-            }
-            log.add(row);
-        }
+        std::array<GateRun, 4> runs = train_gates(X, opt.epochs, eta, trace, log);
         trace.close();
         for (size_t g = 0; g < kGates.size(); ++g) print_truth_table(kGates[g], runs[g], X);
 
         log.write_csv(out.path("gates_errors.csv"));
-        nn::Axes axes;
-        axes.title = "Mistakes per epoch (eta = " + nn::fixed(eta, 2) + ")";
-        axes.xlabel = "epoch";
-        axes.ylabel = "mistakes in the epoch (of 4)";
-        axes.yrange = {-0.2, 4.2};
-        nn::Figure errors(axes);
-        const std::array<std::string, 4> styles{"linespoints lw 3 pt 7 ps 1.6",
-                                                "linespoints lw 3 pt 5 ps 1.2",
-                                                "linespoints lw 3 pt 9 ps 1.0",
-                                                "linespoints lw 3 pt 13 ps 1.4"};
-        for (size_t g = 0; g < kGates.size(); ++g)
-            errors.add({kGates[g].name, log.column("epoch"), log.column(log.columns()[g + 1]),
-                        styles[g]});
-        nn::save_png(errors, out.path("gates_errors.png"));
+        nn::save_png(errors_figure(log, eta), out.path("gates_errors.png"));
         out.figure("gates_errors.png",
                    "AND, OR and NAND reach zero mistakes within a few epochs and stay there (AND's "
                    "curve hides under NAND's from epoch 2); XOR never does: no line separates its points.");

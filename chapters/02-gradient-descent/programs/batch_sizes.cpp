@@ -6,7 +6,6 @@
 //
 //   build/release/bin/02-gradient-descent/batch_sizes [--epochs 5] [--eta 0.02]
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <string>
 #include <utility>
@@ -19,6 +18,7 @@
 #include "common/metrics.hpp"
 #include "common/plot.hpp"
 #include "common/random.hpp"
+#include "common/stopwatch.hpp"
 #include "common/trace.hpp"
 
 namespace {
@@ -32,8 +32,6 @@ double loss_on(const SoftmaxModel& model, const nn::ImageSet& s) {
     Tensor dZ;
     return gd::softmax_cross_entropy(gd::logits(model, s.images), s.labels, dZ);
 }
-
-using Clock = std::chrono::steady_clock;
 
 struct Curve {
     size_t batch = 0;
@@ -56,10 +54,10 @@ Curve train(const nn::ImageSet& train, const nn::ImageSet& evaluated, size_t bat
     }, {.batch = batch, .shuffle = &rng, .eta = eta});
     size_t seen = 0, next = 0;
     double first_loss = 0, evaluating = 0;  // seconds spent on the evaluation, not counted
-    auto begin = Clock::now();
+    nn::Stopwatch since_begin;
     auto record_until = [&](size_t end, int epoch) {
-        auto evaluation = Clock::now();
-        double training_seconds = std::chrono::duration<double>(evaluation - begin).count() - evaluating;
+        nn::Stopwatch evaluation;
+        double training_seconds = since_begin.seconds() - evaluating;
         if (next >= end) return;
         double loss = loss_on(model, evaluated);  // the same for every point of this step
         if (curve.loss.empty()) first_loss = loss;
@@ -69,7 +67,7 @@ Curve train(const nn::ImageSet& train, const nn::ImageSet& evaluated, size_t bat
             curve.loss.push_back(loss);
             curve.seconds.push_back(training_seconds);
         }
-        evaluating += std::chrono::duration<double>(Clock::now() - evaluation).count();
+        evaluating += evaluation.seconds();
     };
     for (int epoch = 1; epoch <= epochs; ++epoch) {
         trainer.epoch([&](const nn::Step& s) {
@@ -98,84 +96,93 @@ std::string batch_name(size_t batch, size_t n) {
 }
 
 nn::Figure panel(const std::vector<Curve>& curves, bool by_time, size_t n, float eta) {
-    nn::Axes axes;
-    axes.title = by_time ? "Against training time (evaluation not counted)"
-                         : "Against examples seen (same eta = " + nn::significant(eta) + " for all)";
-    axes.xlabel = by_time ? "seconds of training" : "examples seen";
-    axes.ylabel = "loss on 2000 fixed training images";
-    nn::Figure figure(axes);
+    nn::Figure figure({.title = by_time ? "Against training time (evaluation not counted)"
+                                        : "Against examples seen (same eta = " + nn::significant(eta) + " for all)",
+                       .xlabel = by_time ? "seconds of training" : "examples seen",
+                       .ylabel = "loss on 2000 fixed training images"});
     // Staircases: a step's loss holds until the next step is complete.
     for (const Curve& c : curves)
         figure.add({batch_name(c.batch, n), by_time ? c.seconds : c.examples, c.loss, "steps lw 2"});
     return figure;
 }
 
+struct Settings {
+    nn::CommonOptions opt;
+    std::string optimizer = "sgd";
+    float eta = 0.02f;  // small enough for batch 1, whose single-example steps are the noisiest
+    int subset = 10000;
+};
+
+Settings read_settings(int argc, char** argv) {
+    nn::Cli cli("batch_sizes", "Batch, mini-batch and stochastic gradient descent, same examples seen",
+                "out/02-gradient-descent");
+    cli.add_epochs(5);
+    cli.add_data();
+    Settings s;
+    cli.option("optimizer", s.optimizer, "sgd, momentum, nesterov, adagrad, rmsprop or adam");
+    cli.option("eta", s.eta, "learning rate, the same for every batch size", nn::positive());
+    cli.option("train", s.subset, "training images used (the first ones)", nn::between(2000, 60000));
+    s.opt = cli.parse(argc, argv);
+    gd::Optimizer::make(s.optimizer, s.eta);  // an unknown name is refused before any work
+    return s;
+}
+
+// The losses (deterministic) and the clock (not) in separate files.
+void write_curves(const nn::Outputs& out, const std::vector<Curve>& curves) {
+    std::vector<std::string> loss_columns{"examples"}, time_columns{"examples"};
+    for (const Curve& c : curves) {
+        loss_columns.push_back("loss_batch_" + std::to_string(c.batch));
+        time_columns.push_back("seconds_batch_" + std::to_string(c.batch));
+    }
+    nn::MetricsLog losses(loss_columns, false), times(time_columns, false);
+    for (size_t k = 0; k < curves.front().examples.size(); ++k) {
+        std::vector<double> loss_row{curves.front().examples[k]}, time_row{curves.front().examples[k]};
+        for (const Curve& c : curves) {
+            loss_row.push_back(c.loss[k]);
+            time_row.push_back(c.seconds[k]);
+        }
+        losses.add(loss_row);
+        times.add(time_row);
+    }
+    losses.write_csv(out.path("batch_sizes.csv"));
+    times.write_csv(out.path("batch_sizes_seconds.csv"));
+}
+
+void plot_curves(nn::Outputs& out, const std::vector<Curve>& curves, size_t n, float eta) {
+    nn::save_png({panel(curves, false, n, eta), panel(curves, true, n, eta)}, 2, out.path("batch_sizes.png"),
+                 {1400, 600});
+    out.figure("batch_sizes.png",
+               "Left: per example seen, stochastic and small mini-batches go down fastest but jitter "
+               "(each step follows one or a few examples); the full batch takes one exact step per "
+               "pass and is far behind. Right: the same against seconds; batch 1 pays for its many "
+               "tiny steps, and the mini-batches come out ahead.");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     return nn::run_program(argc, argv, [&] {
-        nn::Cli cli("batch_sizes", "Batch, mini-batch and stochastic gradient descent, same examples seen",
-                    "out/02-gradient-descent");
-        cli.add_epochs(5);
-        cli.add_data();
-        std::string optimizer_name = "sgd";
-        // Small enough for batch 1, whose single-example steps are the noisiest.
-        float eta = 0.02f;
-        int subset = 10000;
-        cli.options().add_options()
-            ("optimizer", nn::po::value(&optimizer_name)->default_value(optimizer_name),
-             "sgd, momentum, nesterov, adagrad, rmsprop or adam")
-            ("eta", nn::po::value(&eta)->default_value(eta), "learning rate, the same for every batch size")
-            ("train", nn::po::value(&subset)->default_value(subset), "training images used (the first ones)");
-        nn::CommonOptions opt = cli.parse(argc, argv);
-        nn::require_positive("--eta", eta);
-        nn::require_in_range("--train", subset, 2000, 60000);
-        gd::Optimizer::make(optimizer_name, eta);  // an unknown name is refused before any work
-        nn::ImageSet images = nn::load_image_set(opt.data, nn::Split::Train);
-        int epochs = opt.quick ? std::min(opt.epochs, 2) : opt.epochs;
-        nn::ImageSet train_set = nn::first_images(images, size_t(subset)), evaluated = nn::first_images(images, kEvaluated);
+        Settings s = read_settings(argc, argv);
+        nn::ImageSet images = nn::load_image_set(s.opt.data, nn::Split::Train);
+        int epochs = s.opt.quick ? std::min(s.opt.epochs, 2) : s.opt.epochs;
+        nn::ImageSet train_set = nn::first_images(images, size_t(s.subset)), evaluated = nn::first_images(images, kEvaluated);
         size_t n = train_set.labels.size();
         std::printf("softmax regression on %zu images, %d epochs (%zu examples) per batch size, %s with eta %s\n", n,
-                    epochs, n * size_t(epochs), optimizer_name.c_str(), nn::significant(eta).c_str());
-        nn::Outputs out(opt, "batch_sizes");
-        nn::Trace trace(opt.trace);
+                    epochs, n * size_t(epochs), s.optimizer.c_str(), nn::significant(s.eta).c_str());
+        nn::Outputs out(s.opt, "batch_sizes");
+        nn::Trace trace(s.opt.trace);
 
         std::vector<Curve> curves;
         for (size_t batch : {n, size_t(256), size_t(32), size_t(1)}) {
-            curves.push_back(train(train_set, evaluated, batch, epochs, optimizer_name, eta, opt.seed,
+            curves.push_back(train(train_set, evaluated, batch, epochs, s.optimizer, s.eta, s.opt.seed,
                                    batch == 32 ? &trace : nullptr));
             const Curve& c = curves.back();
             std::printf("%-22s %6ld steps, loss %.4f after %zu examples, %.2f s of training\n",
                         batch_name(batch, n).c_str(), c.steps, c.loss.back(), n * size_t(epochs), c.seconds.back());
         }
         trace.close();
-
-        // The losses (deterministic) and the clock (not) in separate files.
-        std::vector<std::string> loss_columns{"examples"}, time_columns{"examples"};
-        for (const Curve& c : curves) {
-            loss_columns.push_back("loss_batch_" + std::to_string(c.batch));
-            time_columns.push_back("seconds_batch_" + std::to_string(c.batch));
-        }
-        nn::MetricsLog losses(loss_columns, false), times(time_columns, false);
-        for (size_t k = 0; k < curves.front().examples.size(); ++k) {
-            std::vector<double> loss_row{curves.front().examples[k]}, time_row{curves.front().examples[k]};
-            for (const Curve& c : curves) {
-                loss_row.push_back(c.loss[k]);
-                time_row.push_back(c.seconds[k]);
-            }
-            losses.add(loss_row);
-            times.add(time_row);
-        }
-        losses.write_csv(out.path("batch_sizes.csv"));
-        times.write_csv(out.path("batch_sizes_seconds.csv"));
-
-        nn::save_png({panel(curves, false, n, eta), panel(curves, true, n, eta)}, 2, out.path("batch_sizes.png"),
-                     {1400, 600});
-        out.figure("batch_sizes.png",
-                   "Left: per example seen, stochastic and small mini-batches go down fastest but jitter "
-                   "(each step follows one or a few examples); the full batch takes one exact step per "
-                   "pass and is far behind. Right: the same against seconds; batch 1 pays for its many "
-                   "tiny steps, and the mini-batches come out ahead.");
+        write_curves(out, curves);
+        plot_curves(out, curves, n, s.eta);
 
         std::vector<std::pair<std::string, std::string>> result;
         for (const Curve& c : curves) result.push_back({"loss_batch_" + std::to_string(c.batch), nn::fixed(c.loss.back(), 4)});

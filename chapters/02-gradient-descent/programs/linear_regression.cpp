@@ -30,6 +30,7 @@ const size_t kN = 200, kD = 5;
 const std::vector<float> kTrueW{2.0f, -1.0f, 0.5f, 3.0f, -2.0f};
 const float kTrueB = 1.0f, kNoise = 0.1f;
 const std::vector<double> kScales{1, 3, 10, 30, 100};
+const double kTolerance = 1e-6;  // of L(w) - L* for the runs with a scaled feature
 
 struct Data {
     Tensor X;              // [n, d]
@@ -152,12 +153,12 @@ struct ScalingRun {
 };
 
 nn::Figure scaling_figure(const std::vector<ScalingRun>& runs, double tolerance) {
-    nn::Axes axes;
-    axes.title = "Steps of gradient descent (eta = 1.9/L) to reach the optimum within " + nn::significant(tolerance);
-    axes.xlabel = "scale s of feature 1";
-    axes.ylabel = "steps";
-    axes.logx = axes.logy = true;
-    nn::Figure figure(axes);
+    nn::Figure figure({.title = "Steps of gradient descent (eta = 1.9/L) to reach the optimum within " +
+                                nn::significant(tolerance),
+                       .xlabel = "scale s of feature 1",
+                       .ylabel = "steps",
+                       .logx = true,
+                       .logy = true});
     nn::Series raw{"feature 1 multiplied by s", {}, {}, "linespoints lw 3 pt 7 ps 1.5"};
     nn::Series standard{"the same, standardized first", {}, {}, "linespoints lw 3 pt 5 ps 1.5"};
     for (const ScalingRun& r : runs) {
@@ -183,12 +184,11 @@ nn::Series gap_curve(const Run& run, std::string title, std::string style) {
 }
 
 nn::Figure loss_figure(const Run& main_run, float eta, const std::vector<ScalingRun>& runs) {
-    nn::Axes axes;
-    axes.title = "Loss above the optimum, L(w_t) - L*";
-    axes.xlabel = "step t";
-    axes.ylabel = "L(w_t) - L*";
-    axes.logx = axes.logy = true;
-    nn::Figure figure(axes);
+    nn::Figure figure({.title = "Loss above the optimum, L(w_t) - L*",
+                       .xlabel = "step t",
+                       .ylabel = "L(w_t) - L*",
+                       .logx = true,
+                       .logy = true});
     figure.add(gap_curve(main_run, "main run, eta = " + nn::significant(eta), "lines lw 4 lc rgb 'black'"));
     for (const ScalingRun& r : runs)
         figure.add(gap_curve(r.raw, "s = " + nn::significant(r.s) + ", eta = 1.9/L = " + nn::significant(1.9 / r.L_raw), "lines lw 2"));
@@ -197,28 +197,82 @@ nn::Figure loss_figure(const Run& main_run, float eta, const std::vector<Scaling
     return figure;
 }
 
+struct Settings {
+    nn::CommonOptions opt;
+    std::string eta = "auto";
+    long max_steps = 100000;
+};
+
+Settings read_settings(int argc, char** argv) {
+    nn::Cli cli("linear_regression",
+                "Linear regression by gradient descent against the normal equations; feature scaling",
+                "out/02-gradient-descent");
+    Settings s;
+    // A word or a number, so parse_eta() checks it rather than Cli.
+    cli.option("eta", s.eta, "learning rate of the main run; auto: 1/L, L the largest eigenvalue of the Hessian",
+               {}, "X|auto");
+    cli.option("steps", s.max_steps, "at most this many steps per run", nn::positive());
+    s.opt = cli.parse(argc, argv);
+    parse_eta(s.eta, 1.0);  // rejects a bad --eta before anything is written
+    return s;
+}
+
+// max |w_gd - w_closed| over w and b, printed with both solutions.
+double difference_from_closed_form(const Run& run, const LinearModel& closed) {
+    const LinearModel& m = run.model;
+    double difference = std::fabs(m.b - closed.b);
+    for (size_t j = 0; j < kD; ++j) difference = std::max(difference, double(std::fabs(m.w[j] - closed.w[j])));
+    std::printf("gradient descent: %ld steps; max |w_gd - w_closed| (b included) = %s\n", run.steps,
+                nn::significant(difference).c_str());
+    std::printf("w_gd     = (%.5f, %.5f, %.5f, %.5f, %.5f), b = %.5f\n", m.w[0], m.w[1], m.w[2], m.w[3], m.w[4], m.b);
+    std::printf("w_closed = (%.5f, %.5f, %.5f, %.5f, %.5f), b = %.5f\n", closed.w[0], closed.w[1], closed.w[2],
+                closed.w[3], closed.w[4], closed.b);
+    return difference;
+}
+
+// One feature scaled by s, raw and standardized, each with eta = 1.9 / L.
+std::vector<ScalingRun> scaling_runs(const Data& data, long max_steps) {
+    std::vector<ScalingRun> runs;
+    for (double s : kScales) {
+        Data raw = scaled(data, s), standard = standardized(raw);
+        ScalingRun r{s, smoothness(raw.X), smoothness(standard.X), {}, {}};
+        double best = gd::linear_loss(gd::solve_normal_equations(raw.X, raw.y), raw.X, raw.y);
+        r.raw = descend(raw, float(1.9 / r.L_raw), best, kTolerance, max_steps, nullptr, nullptr);
+        r.standard = descend(standard, float(1.9 / r.L_std), best, kTolerance, max_steps, nullptr, nullptr);
+        std::printf("s = %-4s L = %-8s steps %-7ld%s  standardized: L = %-6s steps %ld%s\n", nn::significant(s).c_str(),
+                    nn::significant(r.L_raw).c_str(), r.raw.steps, r.raw.reached ? "" : " (cap)", nn::significant(r.L_std).c_str(),
+                    r.standard.steps, r.standard.reached ? "" : " (cap)");
+        runs.push_back(std::move(r));
+    }
+    return runs;
+}
+
+void plot_runs(nn::Outputs& out, const Run& main_run, float eta, const std::vector<ScalingRun>& runs) {
+    nn::save_png(scaling_figure(runs, kTolerance), out.path("linear_scaling.png"), {900, 650});
+    out.figure("linear_scaling.png",
+               "Multiplying one feature by s multiplies the largest curvature L by about s^2, so "
+               "the stable step shrinks like 1/s^2 while the flattest direction stays as flat: "
+               "from s = 10 on the steps grow like s^2 (slope 2 on this log-log plot). "
+               "Standardized features need the same number of steps whatever s.");
+    nn::save_png(loss_figure(main_run, eta, runs), out.path("linear_loss.png"), {900, 650});
+    out.figure("linear_loss.png",
+               "The loss above its optimum, log-log. The main run (eta = 1/L, black) is done in a "
+               "dozen steps; at eta = 1.9/L the steepest direction flips sign every step and "
+               "shrinks only by 0.9, which sets the pace for s = 1 and 3. From s = 10 on, the "
+               "flat directions set it: each larger s shifts the curve right by about s^2.");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     return nn::run_program(argc, argv, [&] {
-        nn::Cli cli("linear_regression",
-                    "Linear regression by gradient descent against the normal equations; feature scaling",
-                    "out/02-gradient-descent");
-        std::string eta_text = "auto";
-        long max_steps = 100000;
-        cli.options().add_options()
-            ("eta", nn::po::value(&eta_text)->default_value(eta_text),
-             "learning rate of the main run; auto: 1/L, L the largest eigenvalue of the Hessian")
-            ("steps", nn::po::value(&max_steps)->default_value(max_steps), "at most this many steps per run");
-        nn::CommonOptions opt = cli.parse(argc, argv);
-        parse_eta(eta_text, 1.0);  // rejects a bad --eta before anything is written
-        nn::require_positive("--steps", double(max_steps));
-        nn::Rng rng(opt.seed);
+        Settings s = read_settings(argc, argv);
+        nn::Rng rng(s.opt.seed);
         Data data = make_data(rng);
         double L = smoothness(data.X);
-        float eta = parse_eta(eta_text, L);
-        nn::Outputs out(opt, "linear_regression");
-        nn::Trace trace(opt.trace);
+        float eta = parse_eta(s.eta, L);
+        nn::Outputs out(s.opt, "linear_regression");
+        nn::Trace trace(s.opt.trace);
 
         // ---- gradient descent against the closed form
         LinearModel closed = gd::solve_normal_equations(data.X, data.y);
@@ -226,44 +280,14 @@ int main(int argc, char** argv) {
         std::printf("n = %zu, d = %zu, L = %.4f (largest eigenvalue of the Hessian), 2/L = %.4f, eta = %s\n", kN, kD,
                     L, 2 / L, nn::significant(eta).c_str());
         nn::MetricsLog log({"step", "loss", "loss_minus_optimum", "largest_gradient"});
-        Run main_run = descend(data, eta, optimum, 0, max_steps, &trace, &log);
+        Run main_run = descend(data, eta, optimum, 0, s.max_steps, &trace, &log);
         trace.close();
         log.write_csv(out.path("linear_regression.csv"));
-        double difference = std::fabs(main_run.model.b - closed.b);
-        for (size_t j = 0; j < kD; ++j) difference = std::max(difference, double(std::fabs(main_run.model.w[j] - closed.w[j])));
-        std::printf("gradient descent: %ld steps; max |w_gd - w_closed| (b included) = %s\n", main_run.steps,
-                    nn::significant(difference).c_str());
-        std::printf("w_gd     = (%.5f, %.5f, %.5f, %.5f, %.5f), b = %.5f\n", main_run.model.w[0], main_run.model.w[1],
-                    main_run.model.w[2], main_run.model.w[3], main_run.model.w[4], main_run.model.b);
-        std::printf("w_closed = (%.5f, %.5f, %.5f, %.5f, %.5f), b = %.5f\n", closed.w[0], closed.w[1], closed.w[2],
-                    closed.w[3], closed.w[4], closed.b);
+        double difference = difference_from_closed_form(main_run, closed);
 
-        // ---- one feature scaled by s, raw and standardized, each with eta = 1.9 / L
-        const double tolerance = 1e-6;
-        std::vector<ScalingRun> runs;
-        for (double s : kScales) {
-            Data raw = scaled(data, s), standard = standardized(raw);
-            ScalingRun r{s, smoothness(raw.X), smoothness(standard.X), {}, {}};
-            double best = gd::linear_loss(gd::solve_normal_equations(raw.X, raw.y), raw.X, raw.y);
-            r.raw = descend(raw, float(1.9 / r.L_raw), best, tolerance, max_steps, nullptr, nullptr);
-            r.standard = descend(standard, float(1.9 / r.L_std), best, tolerance, max_steps, nullptr, nullptr);
-            std::printf("s = %-4s L = %-8s steps %-7ld%s  standardized: L = %-6s steps %ld%s\n", nn::significant(s).c_str(),
-                        nn::significant(r.L_raw).c_str(), r.raw.steps, r.raw.reached ? "" : " (cap)", nn::significant(r.L_std).c_str(),
-                        r.standard.steps, r.standard.reached ? "" : " (cap)");
-            runs.push_back(std::move(r));
-        }
-        nn::save_png(scaling_figure(runs, tolerance), out.path("linear_scaling.png"), {900, 650});
-        out.figure("linear_scaling.png",
-                   "Multiplying one feature by s multiplies the largest curvature L by about s^2, so "
-                   "the stable step shrinks like 1/s^2 while the flattest direction stays as flat: "
-                   "from s = 10 on the steps grow like s^2 (slope 2 on this log-log plot). "
-                   "Standardized features need the same number of steps whatever s.");
-        nn::save_png(loss_figure(main_run, eta, runs), out.path("linear_loss.png"), {900, 650});
-        out.figure("linear_loss.png",
-                   "The loss above its optimum, log-log. The main run (eta = 1/L, black) is done in a "
-                   "dozen steps; at eta = 1.9/L the steepest direction flips sign every step and "
-                   "shrinks only by 0.9, which sets the pace for s = 1 and 3. From s = 10 on, the "
-                   "flat directions set it: each larger s shifts the curve right by about s^2.");
+        // ---- one feature scaled by s: the largest stable step shrinks like 1/s^2
+        std::vector<ScalingRun> runs = scaling_runs(data, s.max_steps);
+        plot_runs(out, main_run, eta, runs);
 
         out.result({{"max_abs_difference", nn::significant(difference)},
                     {"steps", std::to_string(main_run.steps)},

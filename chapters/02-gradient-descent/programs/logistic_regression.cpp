@@ -96,74 +96,80 @@ nn::MetricsLog fit(LinearModel& model, const nn::Dataset2D& train, const nn::Dat
 
 bool hopeless_for_a_line(nn::Toy kind) { return kind == nn::Toy::Circle || kind == nn::Toy::Xor || kind == nn::Toy::Spiral; }
 
+struct Settings {
+    nn::CommonOptions opt;
+    std::string set = "gauss", optimizer = "sgd";
+    float eta = 0.1f, noise = 0.2f;
+    int points = 400;
+};
+
+Settings read_settings(int argc, char** argv) {
+    nn::Cli cli("logistic_regression", "Logistic regression by gradient descent on a 2-D toy set",
+                "out/02-gradient-descent");
+    cli.add_epochs(200);
+    Settings s;
+    cli.option("data-set", s.set, "circle, xor, gauss, spiral or moons");
+    cli.option("points", s.points, "training points (as many for the test)", nn::positive());
+    cli.option("noise", s.noise, "noise of the toy set, 0 to 1", nn::between(0, 1));
+    cli.option("eta", s.eta, "learning rate", nn::positive());
+    cli.option("optimizer", s.optimizer, "sgd, momentum, nesterov, adagrad, rmsprop or adam (full batch)");
+    s.opt = cli.parse(argc, argv);
+    return s;
+}
+
+void plot_boundary(nn::Outputs& out, const LinearModel& model, const nn::Dataset2D& train, const std::string& set,
+                   nn::Toy kind, double train_accuracy) {
+    nn::save_png(boundary_figure(model, train, set, train_accuracy), out.path("logistic_boundary.png"), {900, 700});
+    std::string verdict = hopeless_for_a_line(kind)
+                              ? "On " + set + " no line separates the classes, so the model fails "
+                                "visibly: p stays near 1/2 and the accuracy near chance."
+                              : "On " + set + " a line separates the classes well.";
+    out.figure("logistic_boundary.png",
+               "The probability p of class 1 (blue 0, orange 1), its level lines at 0.1, 0.25, 0.75 "
+               "and 0.9 (dotted) and the boundary p = 1/2 (black), a straight line whatever the data. " +
+                   verdict);
+}
+
+void plot_loss(nn::Outputs& out, const nn::MetricsLog& log, const std::string& optimizer, float eta) {
+    nn::Figure loss_panel({.title = "Cross-entropy, " + optimizer + " with eta = " + nn::significant(eta),
+                           .xlabel = "epoch (one full-batch step)",
+                           .ylabel = "training loss"});
+    loss_panel.add({"training loss", log.column("epoch"), log.column("loss"), "lines lw 3"});
+    nn::Figure accuracy_panel(
+        {.title = "Accuracy", .xlabel = "epoch", .ylabel = "fraction classified right", .yrange = {{0.0, 1.02}}});
+    accuracy_panel.add({"train", log.column("epoch"), log.column("train_accuracy"), "lines lw 3"});
+    accuracy_panel.add({"test", log.column("epoch"), log.column("test_accuracy"), "lines lw 3 dt 2"});
+    accuracy_panel.add_hline(0.5, "chance");
+    nn::save_png({loss_panel, accuracy_panel}, 2, out.path("logistic_loss.png"), {1300, 550});
+    out.figure("logistic_loss.png",
+               "The loss falls fast and then slowly: on separable data it keeps falling as |w| "
+               "grows, sharpening p without moving the boundary much. The accuracies settle early.");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     return nn::run_program(argc, argv, [&] {
-        nn::Cli cli("logistic_regression", "Logistic regression by gradient descent on a 2-D toy set",
-                    "out/02-gradient-descent");
-        cli.add_epochs(200);
-        std::string set_name = "gauss", optimizer_name = "sgd";
-        float eta = 0.1f, noise = 0.2f;
-        int points = 400;
-        cli.options().add_options()
-            ("data-set", nn::po::value(&set_name)->default_value(set_name), "circle, xor, gauss, spiral or moons")
-            ("points", nn::po::value(&points)->default_value(points), "training points (as many for the test)")
-            ("noise", nn::po::value(&noise)->default_value(noise), "noise of the toy set, 0 to 1")
-            ("eta", nn::po::value(&eta)->default_value(eta), "learning rate")
-            ("optimizer", nn::po::value(&optimizer_name)->default_value(optimizer_name),
-             "sgd, momentum, nesterov, adagrad, rmsprop or adam (full batch)");
-        nn::CommonOptions opt = cli.parse(argc, argv);
-        nn::Toy kind = nn::parse_toy(set_name);
-        nn::require_positive("--points", points);
-        nn::require_in_range("--noise", noise, 0, 1);
-        nn::require_positive("--eta", eta);
-        gd::Optimizer optimizer = gd::Optimizer::make(optimizer_name, eta);
-        nn::Outputs out(opt, "logistic_regression");
-        nn::Trace trace(opt.trace);
+        Settings s = read_settings(argc, argv);
+        nn::Toy kind = nn::parse_toy(s.set);
+        gd::Optimizer optimizer = gd::Optimizer::make(s.optimizer, s.eta);
+        nn::Outputs out(s.opt, "logistic_regression");
+        nn::Trace trace(s.opt.trace);
 
-        nn::Rng rng(opt.seed);
-        nn::Dataset2D train = nn::make_toy(kind, size_t(points), noise, rng);
-        nn::Dataset2D test = nn::make_toy(kind, size_t(points), noise, rng);
+        nn::Rng rng(s.opt.seed);
+        nn::Dataset2D train = nn::make_toy(kind, size_t(s.points), s.noise, rng);
+        nn::Dataset2D test = nn::make_toy(kind, size_t(s.points), s.noise, rng);
         LinearModel model{{0.0f, 0.0f}, 0.0f};
-        nn::MetricsLog log = fit(model, train, test, optimizer, opt.epochs, eta, trace);
+        nn::MetricsLog log = fit(model, train, test, optimizer, s.opt.epochs, s.eta, trace);
         trace.close();
         log.write_csv(out.path("logistic_regression.csv"));
         std::printf("w = (%.4f, %.4f), b = %.4f\n", model.w[0], model.w[1], model.b);
 
         double train_accuracy = log.rows().back()[2], test_accuracy = log.rows().back()[3];
-        nn::save_png(boundary_figure(model, train, set_name, train_accuracy), out.path("logistic_boundary.png"),
-                     {900, 700});
-        std::string verdict = hopeless_for_a_line(kind)
-                                  ? "On " + set_name + " no line separates the classes, so the model fails "
-                                    "visibly: p stays near 1/2 and the accuracy near chance."
-                                  : "On " + set_name + " a line separates the classes well.";
-        out.figure("logistic_boundary.png",
-                   "The probability p of class 1 (blue 0, orange 1), its level lines at 0.1, 0.25, 0.75 "
-                   "and 0.9 (dotted) and the boundary p = 1/2 (black), a straight line whatever the data. " +
-                       verdict);
+        plot_boundary(out, model, train, s.set, kind, train_accuracy);
+        plot_loss(out, log, s.optimizer, s.eta);
 
-        nn::Axes loss_axes;
-        loss_axes.title = "Cross-entropy, " + optimizer_name + " with eta = " + nn::significant(eta);
-        loss_axes.xlabel = "epoch (one full-batch step)";
-        loss_axes.ylabel = "training loss";
-        nn::Figure loss_panel(loss_axes);
-        loss_panel.add({"training loss", log.column("epoch"), log.column("loss"), "lines lw 3"});
-        nn::Axes accuracy_axes;
-        accuracy_axes.title = "Accuracy";
-        accuracy_axes.xlabel = "epoch";
-        accuracy_axes.ylabel = "fraction classified right";
-        accuracy_axes.yrange = {0.0, 1.02};
-        nn::Figure accuracy_panel(accuracy_axes);
-        accuracy_panel.add({"train", log.column("epoch"), log.column("train_accuracy"), "lines lw 3"});
-        accuracy_panel.add({"test", log.column("epoch"), log.column("test_accuracy"), "lines lw 3 dt 2"});
-        accuracy_panel.add_hline(0.5, "chance");
-        nn::save_png({loss_panel, accuracy_panel}, 2, out.path("logistic_loss.png"), {1300, 550});
-        out.figure("logistic_loss.png",
-                   "The loss falls fast and then slowly: on separable data it keeps falling as |w| "
-                   "grows, sharpening p without moving the boundary much. The accuracies settle early.");
-
-        out.result({{"data_set", set_name},
+        out.result({{"data_set", s.set},
                     {"loss", nn::fixed(log.rows().back()[1], 4)},
                     {"train_accuracy", nn::fixed(train_accuracy, 4)},
                     {"test_accuracy", nn::fixed(test_accuracy, 4)}});

@@ -14,6 +14,7 @@
 
 #include "02-gradient-descent/gradient_descent.hpp"
 #include "common/cli.hpp"
+#include "common/errors.hpp"
 #include "common/metrics.hpp"
 #include "common/plot.hpp"
 #include "common/trace.hpp"
@@ -110,13 +111,11 @@ nn::Figure path_panel(float eta, const std::vector<double>& xs) {
     double largest = 1.0;  // the panel shows at least [-1.1, 1.1]
     for (double x : xs) largest = std::max(largest, std::fabs(x));
     double reach = 1.1 * largest;
-    nn::Axes axes;
-    axes.title = "eta = " + eta_name(eta) + ": " + behaviour(eta) + ", x <- (1 - eta L) x = " +
-                 nn::fixed(1 - eta * kL, 2) + " x";
-    axes.xlabel = "x";
-    axes.ylabel = "f(x) = x^2";
-    axes.key = false;
-    nn::Figure figure(axes);
+    nn::Figure figure({.title = "eta = " + eta_name(eta) + ": " + behaviour(eta) + ", x <- (1 - eta L) x = " +
+                                nn::fixed(1 - eta * kL, 2) + " x",
+                       .xlabel = "x",
+                       .ylabel = "f(x) = x^2",
+                       .key = false});
     figure.add(curve(square, -reach, reach, "f"));
     add_path(figure, square, xs, "iterates", "#E15759");
     return figure;
@@ -125,12 +124,8 @@ nn::Figure path_panel(float eta, const std::vector<double>& xs) {
 // |x_t - x*| = |1 - eta L|^t |x_0| on a log scale: straight lines whose slope is
 // log |1 - eta L|, falling only while |1 - eta L| < 1.
 nn::Figure distance_panel(float x0, int steps) {
-    nn::Axes axes;
-    axes.title = "Distance to the minimum, f(x) = x^2";
-    axes.xlabel = "step t";
-    axes.ylabel = "|x_t - x*|";
-    axes.logy = true;
-    nn::Figure figure(axes);
+    nn::Figure figure(
+        {.title = "Distance to the minimum, f(x) = x^2", .xlabel = "step t", .ylabel = "|x_t - x*|", .logy = true});
     for (float eta : {0.05f, 0.2f, 0.4f, 0.7f, 0.95f, 1.0f, 1.05f}) {
         std::vector<double> xs = descend_parabola(eta, x0, 2 * steps, nullptr);
         // 0.95 has the same |1 - eta L| = 0.9 as 0.05: dashed, so both lines show.
@@ -146,12 +141,10 @@ nn::Figure distance_panel(float x0, int steps) {
 }
 
 nn::Figure factor_panel(float x0) {
-    nn::Axes axes;
-    axes.title = "Contraction per step on x^2: |x_1| / |x_0| against eta";
-    axes.xlabel = "learning rate eta";
-    axes.ylabel = "|x_(t+1) - x*| / |x_t - x*|";
-    axes.yrange = {0.0, 1.5};
-    nn::Figure figure(axes);
+    nn::Figure figure({.title = "Contraction per step on x^2: |x_1| / |x_0| against eta",
+                       .xlabel = "learning rate eta",
+                       .ylabel = "|x_(t+1) - x*| / |x_t - x*|",
+                       .yrange = {{0.0, 1.5}}});
     nn::Series theory{"|1 - eta L|", {}, {}, "lines lw 2 lc rgb '#AAAAAA'"};
     for (int i = 0; i <= 240; ++i) {
         theory.x.push_back(i * 1.2 / 240);
@@ -195,12 +188,10 @@ Landing landing_map() {
 }
 
 nn::Figure nonconvex_paths() {
-    nn::Axes axes;
-    axes.title = "f(x) = x^4 - 3x^2 + x: same start, different steps";
-    axes.xlabel = "x";
-    axes.ylabel = "f(x)";
-    axes.yrange = {-4.5, 7.0};
-    nn::Figure figure(axes);
+    nn::Figure figure({.title = "f(x) = x^4 - 3x^2 + x: same start, different steps",
+                       .xlabel = "x",
+                       .ylabel = "f(x)",
+                       .yrange = {{-4.5, 7.0}}});
     figure.add(curve(wiggly, -2.2, 2.2, ""));
     const struct { float x0, eta; const char* color; } runs[] = {
         {2.0f, 0.01f, "#F28E2B"}, {2.0f, 0.1f, "#4E79A7"}, {-0.4f, 0.03f, "#59A14F"}};
@@ -215,11 +206,9 @@ nn::Figure nonconvex_paths() {
 }
 
 nn::Figure nonconvex_map(const Landing& l) {
-    nn::Axes axes;
-    axes.title = "Where 1000 steps end: blue global min -1.30, orange local min 1.13, white neither";
-    axes.xlabel = "start x_0";
-    axes.ylabel = "learning rate eta";
-    nn::Figure figure(axes);
+    nn::Figure figure({.title = "Where 1000 steps end: blue global min -1.30, orange local min 1.13, white neither",
+                       .xlabel = "start x_0",
+                       .ylabel = "learning rate eta"});
     figure.add_heatmap(l.map, nn::Palette::TwoClass, std::pair{0.0, 1.0});
     // Past 2 / f''(x*) a minimum repels the iterates, as x* = 0 does for x^2 past 2/L.
     figure.add_hline(2 / (12 * kLeftMin * kLeftMin - 6), "eta = 2 / f''(-1.30)");
@@ -227,75 +216,97 @@ nn::Figure nonconvex_map(const Landing& l) {
     return figure;
 }
 
+struct Settings {
+    nn::CommonOptions opt;
+    float x0 = 1.5f;
+    int steps = 20;
+};
+
+Settings read_settings(int argc, char** argv) {
+    nn::Cli cli("one_dimension", "Gradient descent on x^2 and on a non-convex f, for several step sizes",
+                "out/02-gradient-descent");
+    Settings s;
+    cli.option("start", s.x0, "the starting point x_0 on x^2, in [-100, 100], not 0", nn::between(-100, 100));
+    cli.option("steps", s.steps, "steps of gradient descent shown, 1 to 1000", nn::positive());
+    s.opt = cli.parse(argc, argv);
+    if (s.x0 == 0) throw nn::UsageError("--start must not be 0: x^2 has its minimum there, nothing would move");
+    // After positive(), so that 0 and below still say "must be positive".
+    nn::require_in_range("--steps", s.steps, 1, 1000);
+    return s;
+}
+
+// One row per step: x_t under each of the shown step sizes.
+void write_paths(const nn::Outputs& out, const std::vector<std::vector<double>>& paths, int steps) {
+    std::vector<std::string> columns{"step"};
+    for (float eta : kShownEtas) columns.push_back("x_eta_" + eta_name(eta));
+    nn::MetricsLog log(columns);
+    for (int t = 0; t <= steps; ++t) {
+        std::vector<double> row{double(t)};
+        // A path that escaped stops early: its last value stands for the rest.
+        for (const auto& xs : paths) row.push_back(xs[std::min<size_t>(size_t(t), xs.size() - 1)]);
+        log.add(row);
+    }
+    log.write_csv(out.path("one_dimension.csv"));
+}
+
+void plot_parabola(nn::Outputs& out, const std::vector<std::vector<double>>& paths, float x0, int steps) {
+    std::vector<nn::Figure> panels;
+    for (size_t k = 0; k < kShownEtas.size(); ++k) panels.push_back(path_panel(kShownEtas[k], paths[k]));
+    nn::save_png(panels, 2, out.path("one_dimension_paths.png"), {1200, 900});
+    out.figure("one_dimension_paths.png",
+               "Gradient descent on x^2 from the circled start, L = 2: eta = 0.05 creeps, 0.4 "
+               "lands in a few steps, 0.95 jumps from side to side and slowly closes in, 1.05 "
+               "(past 2/L = 1) jumps farther out every step.");
+    nn::save_png({distance_panel(x0, steps), factor_panel(x0)}, 2, out.path("one_dimension_rates.png"), {1300, 550});
+    out.figure("one_dimension_rates.png",
+               "Left: |x_t - x*| on a log scale is a straight line of slope log|1 - eta L|, "
+               "falling for eta < 1 and rising for eta = 1.05 (flat at eta = 1); 0.05 and 0.95 "
+               "fall together, both at |1 - eta L| = 0.9. Right: the "
+               "factor per step is |1 - eta L|, below 1 exactly when eta < 2/L.");
+}
+
+void print_landing(const Landing& landing) {
+    for (double x : {kLeftMin, kRightMin}) {
+        double curvature = 12 * x * x - 6;  // f''(x)
+        std::printf("non-convex f: minimum at x = %.4f, f = %.4f, f'' = %.3f, stable for eta < 2/f'' = %.4f\n", x,
+                    wiggly(x), curvature, 2 / curvature);
+    }
+    std::printf("of %zu (start, eta) pairs: %.3f reach the global minimum, %.3f the local one, %.3f neither\n",
+                landing.map.values.size(), landing.left, landing.right, landing.neither);
+}
+
+void plot_nonconvex(nn::Outputs& out, const Landing& landing) {
+    nn::save_png({nonconvex_paths(), nonconvex_map(landing)}, 2, out.path("one_dimension_nonconvex.png"), {1400, 600});
+    out.figure("one_dimension_nonconvex.png",
+               "A non-convex f has two minima. Left: from x_0 = 2 a small step settles in the "
+               "nearer, local minimum; a larger first step jumps over the bump into the global "
+               "one. Right: which minimum every (start, step size) pair reaches; above the "
+               "dashed lines a minimum is unstable, and white marks runs that settle nowhere.");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     return nn::run_program(argc, argv, [&] {
-        nn::Cli cli("one_dimension", "Gradient descent on x^2 and on a non-convex f, for several step sizes",
-                    "out/02-gradient-descent");
-        float x0 = 1.5f;
-        int steps = 20;
-        cli.options().add_options()
-            ("start", nn::po::value(&x0)->default_value(x0), "the starting point x_0 on x^2, in [-100, 100], not 0")
-            ("steps", nn::po::value(&steps)->default_value(steps), "steps of gradient descent shown, 1 to 1000");
-        nn::CommonOptions opt = cli.parse(argc, argv);
-        nn::require_in_range("--start", x0, -100, 100);
-        if (x0 == 0) throw nn::UsageError("--start must not be 0: x^2 has its minimum there, nothing would move");
-        nn::require_positive("--steps", steps);
-        nn::require_in_range("--steps", steps, 1, 1000);
-        nn::Outputs out(opt, "one_dimension");
-        nn::Trace trace(opt.trace);
+        Settings s = read_settings(argc, argv);
+        nn::Outputs out(s.opt, "one_dimension");
+        nn::Trace trace(s.opt.trace);
 
         // ---- x^2 with the four step sizes, step by step
         std::vector<std::vector<double>> paths;
-        for (float eta : kShownEtas) paths.push_back(descend_parabola(eta, x0, steps, &trace));
+        for (float eta : kShownEtas) paths.push_back(descend_parabola(eta, s.x0, s.steps, &trace));
         trace.close();
-        std::vector<std::string> columns{"step"};
-        for (float eta : kShownEtas) columns.push_back("x_eta_" + eta_name(eta));
-        nn::MetricsLog log(columns);
-        for (int t = 0; t <= steps; ++t) {
-            std::vector<double> row{double(t)};
-            // A path that escaped stops early: its last value stands for the rest.
-            for (const auto& xs : paths) row.push_back(xs[std::min<size_t>(size_t(t), xs.size() - 1)]);
-            log.add(row);
-        }
-        log.write_csv(out.path("one_dimension.csv"));
+        write_paths(out, paths, s.steps);
+        plot_parabola(out, paths, s.x0, s.steps);
 
-        std::vector<nn::Figure> panels;
-        for (size_t k = 0; k < kShownEtas.size(); ++k) panels.push_back(path_panel(kShownEtas[k], paths[k]));
-        nn::save_png(panels, 2, out.path("one_dimension_paths.png"), {1200, 900});
-        out.figure("one_dimension_paths.png",
-                   "Gradient descent on x^2 from the circled start, L = 2: eta = 0.05 creeps, 0.4 "
-                   "lands in a few steps, 0.95 jumps from side to side and slowly closes in, 1.05 "
-                   "(past 2/L = 1) jumps farther out every step.");
-
-        nn::save_png({distance_panel(x0, steps), factor_panel(x0)}, 2, out.path("one_dimension_rates.png"),
-                     {1300, 550});
-        out.figure("one_dimension_rates.png",
-                   "Left: |x_t - x*| on a log scale is a straight line of slope log|1 - eta L|, "
-                   "falling for eta < 1 and rising for eta = 1.05 (flat at eta = 1); 0.05 and 0.95 "
-                   "fall together, both at |1 - eta L| = 0.9. Right: the "
-                   "factor per step is |1 - eta L|, below 1 exactly when eta < 2/L.");
-
+        // ---- the non-convex f: which minimum, from every start and step size
         Landing landing = landing_map();
-        for (double x : {kLeftMin, kRightMin}) {
-            double curvature = 12 * x * x - 6;  // f''(x)
-            std::printf("non-convex f: minimum at x = %.4f, f = %.4f, f'' = %.3f, stable for eta < 2/f'' = %.4f\n", x,
-                        wiggly(x), curvature, 2 / curvature);
-        }
-        std::printf("of %zu (start, eta) pairs: %.3f reach the global minimum, %.3f the local one, %.3f neither\n",
-                    landing.map.values.size(), landing.left, landing.right, landing.neither);
-        nn::save_png({nonconvex_paths(), nonconvex_map(landing)}, 2, out.path("one_dimension_nonconvex.png"),
-                     {1400, 600});
-        out.figure("one_dimension_nonconvex.png",
-                   "A non-convex f has two minima. Left: from x_0 = 2 a small step settles in the "
-                   "nearer, local minimum; a larger first step jumps over the bump into the global "
-                   "one. Right: which minimum every (start, step size) pair reaches; above the "
-                   "dashed lines a minimum is unstable, and white marks runs that settle nowhere.");
+        print_landing(landing);
+        plot_nonconvex(out, landing);
 
         std::vector<std::pair<std::string, std::string>> result;
         for (size_t k = 0; k < kShownEtas.size(); ++k)
-            result.push_back({"x" + std::to_string(steps) + "_eta_" + eta_name(kShownEtas[k]),
+            result.push_back({"x" + std::to_string(s.steps) + "_eta_" + eta_name(kShownEtas[k]),
                               nn::significant(paths[k].back(), 4)});
         result.push_back({"global_min_share", nn::fixed(landing.left, 3)});
         result.push_back({"local_min_share", nn::fixed(landing.right, 3)});

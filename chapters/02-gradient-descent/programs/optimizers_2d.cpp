@@ -164,14 +164,12 @@ nn::Series path_series(const Path& path, size_t upto, double spacing, std::strin
 
 nn::Figure paths_figure(const Problem& p, const nn::Grid& grid, const std::vector<Path>& paths, size_t upto,
                         const std::string& title) {
-    nn::Axes axes;
-    axes.title = title;
-    axes.xlabel = "x";
-    axes.ylabel = "y";
-    axes.xrange = {p.x0, p.x1};
-    axes.yrange = {p.y0, p.y1};
-    axes.square = true;
-    nn::Figure figure(axes);
+    nn::Figure figure({.title = title,
+                       .xlabel = "x",
+                       .ylabel = "y",
+                       .xrange = {{p.x0, p.x1}},
+                       .yrange = {{p.y0, p.y1}},
+                       .square = true});
     figure.add_contours(grid, nn::log_levels(p.level_lo, p.level_hi, 9));
     double spacing = (p.x1 - p.x0) / 400;
     for (size_t k = 0; k < paths.size(); ++k) {
@@ -186,12 +184,7 @@ nn::Figure paths_figure(const Problem& p, const nn::Grid& grid, const std::vecto
 }
 
 nn::Figure loss_panel(const Problem& p, const std::vector<Path>& paths) {
-    nn::Axes axes;
-    axes.title = p.title;
-    axes.xlabel = "iteration t";
-    axes.ylabel = "f(theta_t) - f(theta*)";
-    axes.logy = true;
-    nn::Figure figure(axes);
+    nn::Figure figure({.title = p.title, .xlabel = "iteration t", .ylabel = "f(theta_t) - f(theta*)", .logy = true});
     for (size_t k = 0; k < paths.size(); ++k) {
         nn::Series s{paths[k].rule, {}, {}, std::string("lines lw 2 lc rgb '") + kColors[k] + "'"};
         for (size_t t = 0; t < paths[k].gap.size(); ++t) {
@@ -217,6 +210,70 @@ std::vector<nn::Figure> growing_paths(const Problem& p, const nn::Grid& grid, co
     return gif;
 }
 
+// ---------------------------------------------------------------- one function, every rule
+
+// One CSV per function: f - f* of every rule, every iteration.
+void write_gaps(const nn::Outputs& out, const Problem& p, const std::vector<Path>& paths) {
+    std::vector<std::string> columns{"iteration"};
+    for (const auto& rule : kRules) columns.push_back(rule);
+    nn::MetricsLog log(columns, false);
+    for (int t = 0; t <= p.steps; ++t) {
+        std::vector<double> row{double(t)};
+        for (const Path& path : paths) row.push_back(path.gap[size_t(t)]);
+        log.add(row);
+    }
+    log.write_csv(out.path("optimizers_" + p.name + ".csv"));
+}
+
+// Prints where each rule ended and adds its f - f* to the result.
+void report_ends(const Problem& p, const std::vector<Path>& paths,
+                 std::vector<std::pair<std::string, std::string>>& result) {
+    for (const Path& path : paths) {
+        const auto& end = path.points.back();
+        std::printf("%s %-8s eta %-7s after %d steps: (%.5f, %.5f), f - f* = %s\n", p.name.c_str(), path.rule.c_str(),
+                    nn::significant(path.eta).c_str(), p.steps, end[0], end[1], nn::significant(path.gap.back()).c_str());
+        result.push_back({p.name + "_" + path.rule, nn::significant(path.gap.back())});
+    }
+}
+
+// The paths over the contours of f; for Rosenbrock also the animation of them growing.
+void plot_paths(const nn::Outputs& out, const Problem& p, const std::vector<Path>& paths, bool quick) {
+    nn::Grid grid = sampled(p);
+    nn::save_png(paths_figure(p, grid, paths, size_t(p.steps), p.title + ", " + std::to_string(p.steps) + " steps"),
+                 out.path("optimizers_" + p.name + ".png"), {1100, 800});
+    if (p.name == "rosenbrock")
+        nn::save_gif(growing_paths(p, grid, paths, quick ? 30 : 60), out.path("optimizers_rosenbrock.gif"), {900, 700},
+                     12);
+}
+
+void describe_paths(nn::Outputs& out, float kappa) {
+    out.figure("optimizers_quadratic.png",
+               "A long tilted valley (condition number " + nn::significant(kappa) + ") from the circled start, 300 "
+               "steps of each rule. sgd, at a step near the largest stable one, zig-zags across the "
+               "valley; momentum and nesterov overshoot and swing, yet arrive first (see "
+               "optimizers_loss.png); the adaptive rules move about eta per coordinate and head "
+               "more directly down the valley.");
+    out.figure("optimizers_rosenbrock.png",
+               "Rosenbrock's curved valley, 4000 steps: the first steps bounce between the steep "
+               "walls, then every rule follows the valley floor. The dots mark where each one got "
+               "to: momentum, nesterov and adam reach the minimum (cross); sgd, adagrad and "
+               "rmsprop are still on their way.");
+    out.figure("optimizers_rosenbrock.gif",
+               "The Rosenbrock paths growing on a logarithmic clock (the iteration count grows by "
+               "the same factor from frame to frame): all rules reach the valley within a few "
+               "dozen steps; the walk along its floor takes thousands.");
+}
+
+void plot_losses(nn::Outputs& out, const std::vector<nn::Figure>& loss_panels) {
+    nn::save_png(loss_panels, 2, out.path("optimizers_loss.png"), {1500, 600});
+    out.figure("optimizers_loss.png",
+               "f - f* against the iteration, log scale. On the quadratic sgd is a straight line "
+               "(a constant factor per step, 1 - eta mu), momentum and nesterov fall faster in "
+               "ripples, rmsprop stalls at a distance of about eta. On Rosenbrock the slow part is "
+               "the walk along the valley; momentum, nesterov and adam reach the precision of "
+               "float numbers.");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -225,10 +282,8 @@ int main(int argc, char** argv) {
                     "sgd, momentum, nesterov, adagrad, rmsprop and adam on a tilted quadratic and on Rosenbrock",
                     "out/02-gradient-descent");
         float kappa = 50;
-        cli.options().add_options()("condition", nn::po::value(&kappa)->default_value(kappa),
-                                    "condition number of the quadratic, 1 to 1000");
+        cli.option("condition", kappa, "condition number of the quadratic, 1 to 1000", nn::between(1, 1000));
         nn::CommonOptions opt = cli.parse(argc, argv);
-        nn::require_in_range("--condition", kappa, 1, 1000);
         nn::Outputs out(opt, "optimizers_2d");
         nn::Trace trace(opt.trace);
 
@@ -237,57 +292,14 @@ int main(int argc, char** argv) {
         for (const Problem& p : {quadratic_problem(kappa), rosenbrock_problem()}) {
             std::vector<Path> paths;
             for (size_t k = 0; k < kRules.size(); ++k) paths.push_back(descend(p, kRules[k], p.etas[k], &trace));
-            // One CSV per function: f - f* of every rule, every iteration.
-            std::vector<std::string> columns{"iteration"};
-            for (const auto& rule : kRules) columns.push_back(rule);
-            nn::MetricsLog log(columns, false);
-            for (int t = 0; t <= p.steps; ++t) {
-                std::vector<double> row{double(t)};
-                for (const Path& path : paths) row.push_back(path.gap[size_t(t)]);
-                log.add(row);
-            }
-            log.write_csv(out.path("optimizers_" + p.name + ".csv"));
-            for (const Path& path : paths) {
-                const auto& end = path.points.back();
-                std::printf("%s %-8s eta %-7s after %d steps: (%.5f, %.5f), f - f* = %s\n", p.name.c_str(),
-                            path.rule.c_str(), nn::significant(path.eta).c_str(), p.steps, end[0], end[1],
-                            nn::significant(path.gap.back()).c_str());
-                result.push_back({p.name + "_" + path.rule, nn::significant(path.gap.back())});
-            }
-
-            nn::Grid grid = sampled(p);
-            nn::save_png(paths_figure(p, grid, paths, size_t(p.steps),
-                                      p.title + ", " + std::to_string(p.steps) + " steps"),
-                         out.path("optimizers_" + p.name + ".png"), {1100, 800});
-            if (p.name == "rosenbrock") {
-                nn::save_gif(growing_paths(p, grid, paths, opt.quick ? 30 : 60),
-                             out.path("optimizers_rosenbrock.gif"), {900, 700}, 12);
-            }
+            write_gaps(out, p, paths);
+            report_ends(p, paths, result);
+            plot_paths(out, p, paths, opt.quick);
             loss_panels.push_back(loss_panel(p, paths));
         }
         trace.close();
-        out.figure("optimizers_quadratic.png",
-                   "A long tilted valley (condition number " + nn::significant(kappa) + ") from the circled start, 300 "
-                   "steps of each rule. sgd, at a step near the largest stable one, zig-zags across the "
-                   "valley; momentum and nesterov overshoot and swing, yet arrive first (see "
-                   "optimizers_loss.png); the adaptive rules move about eta per coordinate and head "
-                   "more directly down the valley.");
-        out.figure("optimizers_rosenbrock.png",
-                   "Rosenbrock's curved valley, 4000 steps: the first steps bounce between the steep "
-                   "walls, then every rule follows the valley floor. The dots mark where each one got "
-                   "to: momentum, nesterov and adam reach the minimum (cross); sgd, adagrad and "
-                   "rmsprop are still on their way.");
-        out.figure("optimizers_rosenbrock.gif",
-                   "The Rosenbrock paths growing on a logarithmic clock (the iteration count grows by "
-                   "the same factor from frame to frame): all rules reach the valley within a few "
-                   "dozen steps; the walk along its floor takes thousands.");
-        nn::save_png(loss_panels, 2, out.path("optimizers_loss.png"), {1500, 600});
-        out.figure("optimizers_loss.png",
-                   "f - f* against the iteration, log scale. On the quadratic sgd is a straight line "
-                   "(a constant factor per step, 1 - eta mu), momentum and nesterov fall faster in "
-                   "ripples, rmsprop stalls at a distance of about eta. On Rosenbrock the slow part is "
-                   "the walk along the valley; momentum, nesterov and adam reach the precision of "
-                   "float numbers.");
+        describe_paths(out, kappa);
+        plot_losses(out, loss_panels);
         out.result(result);
     });
 }

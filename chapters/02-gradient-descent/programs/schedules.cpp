@@ -94,11 +94,8 @@ Run train(const Setup& s, gd::Schedule schedule, nn::Trace* trace) {
 }
 
 nn::Figure rate_panel(const std::vector<Run>& runs, float eta0) {
-    nn::Axes axes;
-    axes.title = "Learning rate (eta0 = " + nn::significant(eta0) + ")";
-    axes.xlabel = "step t";
-    axes.ylabel = "eta_t";
-    nn::Figure figure(axes);
+    nn::Figure figure(
+        {.title = "Learning rate (eta0 = " + nn::significant(eta0) + ")", .xlabel = "step t", .ylabel = "eta_t"});
     for (size_t k = 0; k < runs.size(); ++k) {
         nn::Series s{kSchedules[k].name, {}, {}, k == 0 ? "lines lw 4" : "lines lw 2.5"};
         for (size_t t = 0; t < runs[k].rate.size(); ++t) {
@@ -111,76 +108,85 @@ nn::Figure rate_panel(const std::vector<Run>& runs, float eta0) {
 }
 
 nn::Figure loss_panel(const std::vector<Run>& runs) {
-    nn::Axes axes;
-    axes.title = "Training loss (2000 fixed training images, every " + std::to_string(kEvery) + " steps)";
-    axes.xlabel = "step t";
-    axes.ylabel = "cross-entropy";
-    axes.logy = true;
-    nn::Figure figure(axes);
+    nn::Figure figure({.title = "Training loss (2000 fixed training images, every " + std::to_string(kEvery) + " steps)",
+                       .xlabel = "step t",
+                       .ylabel = "cross-entropy",
+                       .logy = true});
     for (size_t k = 0; k < runs.size(); ++k)
         figure.add({kSchedules[k].name, runs[k].evaluated_at, runs[k].loss, "lines lw 2"});
     return figure;
+}
+
+struct Settings {
+    nn::CommonOptions opt;
+    std::string optimizer = "sgd";
+    float eta = 0.5f;
+    int batch = 100, subset = 10000;
+};
+
+Settings read_settings(int argc, char** argv) {
+    nn::Cli cli("schedules", "Constant, step, cosine and warm-up + cosine learning rates on the same training",
+                "out/02-gradient-descent");
+    cli.add_epochs(10);
+    cli.add_data();
+    Settings s;
+    cli.option("optimizer", s.optimizer, "sgd, momentum, nesterov, adagrad, rmsprop or adam");
+    cli.option("eta", s.eta, "base learning rate eta0 of every schedule", nn::positive());
+    cli.option("batch", s.batch, "examples per mini-batch", nn::positive());
+    cli.option("train", s.subset, "training images used (the first ones)", nn::between(2000, 60000));
+    s.opt = cli.parse(argc, argv);
+    gd::Optimizer::make(s.optimizer, s.eta);  // an unknown name is refused before any work
+    return s;
+}
+
+void write_losses(const nn::Outputs& out, const std::vector<Run>& runs) {
+    std::vector<std::string> columns{"step"};
+    for (const Named& s : kSchedules) columns.push_back("loss_" + s.name);
+    nn::MetricsLog log(columns, false);
+    for (size_t k = 0; k < runs.front().loss.size(); ++k) {
+        std::vector<double> row{runs.front().evaluated_at[k]};
+        for (const Run& r : runs) row.push_back(r.loss[k]);
+        log.add(row);
+    }
+    log.write_csv(out.path("schedules.csv"));
+}
+
+void plot_runs(nn::Outputs& out, const std::vector<Run>& runs, float eta0) {
+    nn::save_png({rate_panel(runs, eta0), loss_panel(runs)}, 2, out.path("schedules.png"), {1400, 600});
+    out.figure("schedules.png",
+               "Left: the four schedules from the same eta0. Right: the training loss under each, "
+               "the same batches in the same order. At a constant rate the loss stops improving "
+               "and jitters; every decaying schedule ends lower, the step schedule flattening at "
+               "its first division by 10. The warm-up avoids the spike of the first steps, "
+               "where the full rate meets the largest gradients.");
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
     return nn::run_program(argc, argv, [&] {
-        nn::Cli cli("schedules", "Constant, step, cosine and warm-up + cosine learning rates on the same training",
-                    "out/02-gradient-descent");
-        cli.add_epochs(10);
-        cli.add_data();
-        std::string optimizer_name = "sgd";
-        float eta = 0.5f;
-        int batch = 100, subset = 10000;
-        cli.options().add_options()
-            ("optimizer", nn::po::value(&optimizer_name)->default_value(optimizer_name),
-             "sgd, momentum, nesterov, adagrad, rmsprop or adam")
-            ("eta", nn::po::value(&eta)->default_value(eta), "base learning rate eta0 of every schedule")
-            ("batch", nn::po::value(&batch)->default_value(batch), "examples per mini-batch")
-            ("train", nn::po::value(&subset)->default_value(subset), "training images used (the first ones)");
-        nn::CommonOptions opt = cli.parse(argc, argv);
-        nn::require_positive("--eta", eta);
-        nn::require_positive("--batch", batch);
-        nn::require_in_range("--train", subset, 2000, 60000);
-        gd::Optimizer::make(optimizer_name, eta);  // an unknown name is refused before any work
-        nn::ImageSet images = nn::load_image_set(opt.data, nn::Split::Train);
-        int epochs = opt.quick ? std::min(opt.epochs, 5) : opt.epochs;
-        nn::ImageSet train_set = nn::first_images(images, size_t(subset)), evaluated = nn::first_images(images, kEvaluated);
-        Setup setup{train_set, evaluated, optimizer_name, eta, size_t(batch), epochs, opt.seed};
+        Settings s = read_settings(argc, argv);
+        nn::ImageSet images = nn::load_image_set(s.opt.data, nn::Split::Train);
+        int epochs = s.opt.quick ? std::min(s.opt.epochs, 5) : s.opt.epochs;
+        nn::ImageSet train_set = nn::first_images(images, size_t(s.subset)), evaluated = nn::first_images(images, kEvaluated);
+        Setup setup{train_set, evaluated, s.optimizer, s.eta, size_t(s.batch), epochs, s.opt.seed};
         std::printf("softmax regression on %zu images, %d epochs of mini-batches of %d, %s with eta0 %s\n",
-                    train_set.labels.size(), epochs, batch, optimizer_name.c_str(), nn::significant(eta).c_str());
-        nn::Outputs out(opt, "schedules");
-        nn::Trace trace(opt.trace);
+                    train_set.labels.size(), epochs, s.batch, s.optimizer.c_str(), nn::significant(s.eta).c_str());
+        nn::Outputs out(s.opt, "schedules");
+        nn::Trace trace(s.opt.trace);
 
         std::vector<Run> runs;
-        for (const Named& s : kSchedules) {
+        for (const Named& named : kSchedules) {
             // The trace follows the schedule of exercise 2.7 with the most going on.
-            runs.push_back(train(setup, s.schedule, s.schedule == gd::Schedule::WarmupCosine ? &trace : nullptr));
+            runs.push_back(train(setup, named.schedule, named.schedule == gd::Schedule::WarmupCosine ? &trace : nullptr));
             const Run& r = runs.back();
             double lowest = *std::min_element(r.loss.begin(), r.loss.end());
-            std::printf("%-14s final loss %.4f (lowest %.4f), last rate %s\n", s.name.c_str(), r.loss.back(), lowest,
-                        nn::significant(r.rate.back()).c_str());
+            std::printf("%-14s final loss %.4f (lowest %.4f), last rate %s\n", named.name.c_str(), r.loss.back(),
+                        lowest, nn::significant(r.rate.back()).c_str());
         }
         trace.close();
-
-        std::vector<std::string> columns{"step"};
-        for (const Named& s : kSchedules) columns.push_back("loss_" + s.name);
-        nn::MetricsLog log(columns, false);
-        for (size_t k = 0; k < runs.front().loss.size(); ++k) {
-            std::vector<double> row{runs.front().evaluated_at[k]};
-            for (const Run& r : runs) row.push_back(r.loss[k]);
-            log.add(row);
-        }
-        log.write_csv(out.path("schedules.csv"));
-
-        nn::save_png({rate_panel(runs, eta), loss_panel(runs)}, 2, out.path("schedules.png"), {1400, 600});
-        out.figure("schedules.png",
-                   "Left: the four schedules from the same eta0. Right: the training loss under each, "
-                   "the same batches in the same order. At a constant rate the loss stops improving "
-                   "and jitters; every decaying schedule ends lower, the step schedule flattening at "
-                   "its first division by 10. The warm-up avoids the spike of the first steps, "
-                   "where the full rate meets the largest gradients.");
+        write_losses(out, runs);
+        plot_runs(out, runs, s.eta);
 
         std::vector<std::pair<std::string, std::string>> result;
         for (size_t k = 0; k < runs.size(); ++k) result.push_back({kSchedules[k].name, nn::fixed(runs[k].loss.back(), 4)});

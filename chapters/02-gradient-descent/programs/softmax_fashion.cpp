@@ -5,7 +5,6 @@
 //
 //   build/release/bin/02-gradient-descent/softmax_fashion [--epochs 10] [--eta 0.5] [--schedule cosine]
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <string>
 #include <utility>
@@ -19,6 +18,7 @@
 #include "common/plot.hpp"
 #include "common/progress.hpp"
 #include "common/random.hpp"
+#include "common/stopwatch.hpp"
 #include "common/trace.hpp"
 
 namespace {
@@ -53,12 +53,11 @@ void trace_step(nn::Trace& trace, int step, const SoftmaxModel& model, const gd:
 }
 
 nn::Figure curves_panel(const nn::MetricsLog& log, bool losses, const std::string& optimizer, float eta, size_t batch) {
-    nn::Axes axes;
-    axes.title = losses ? "Cross-entropy (" + optimizer + ", eta " + nn::significant(eta) + ", batch " + std::to_string(batch) + ")"
-                        : "Accuracy";
-    axes.xlabel = "epoch";
-    axes.ylabel = losses ? "mean loss" : "fraction classified right";
-    nn::Figure figure(axes);
+    nn::Figure figure({.title = losses ? "Cross-entropy (" + optimizer + ", eta " + nn::significant(eta) + ", batch " +
+                                             std::to_string(batch) + ")"
+                                       : "Accuracy",
+                       .xlabel = "epoch",
+                       .ylabel = losses ? "mean loss" : "fraction classified right"});
     if (losses) {
         figure.add({"train", log.column("epoch"), log.column("train_loss"), "linespoints lw 3 pt 7"});
         figure.add({"test", log.column("epoch"), log.column("test_loss"), "linespoints lw 3 pt 5"});
@@ -69,90 +68,110 @@ nn::Figure curves_panel(const nn::MetricsLog& log, bool losses, const std::strin
     return figure;
 }
 
+struct Settings {
+    nn::CommonOptions opt;
+    std::string optimizer = "sgd", schedule = "cosine";
+    float eta = 0.5f;
+    int batch = 100;
+};
+
+Settings read_settings(int argc, char** argv) {
+    nn::Cli cli("softmax_fashion", "Softmax regression on Fashion-MNIST by mini-batch gradient descent",
+                "out/02-gradient-descent");
+    cli.add_epochs(10);
+    cli.add_data();
+    Settings s;
+    cli.option("optimizer", s.optimizer, "sgd, momentum, nesterov, adagrad, rmsprop or adam");
+    cli.option("eta", s.eta, "learning rate", nn::positive());
+    cli.option("batch", s.batch, "examples per mini-batch", nn::positive());
+    cli.option("schedule", s.schedule, "learning rate over the run: constant, step, cosine or warmup-cosine");
+    s.opt = cli.parse(argc, argv);
+    return s;
+}
+
+// Mini-batch gradient descent for `epochs` passes, the rate following `schedule` from
+// eta down; one row of the log per epoch. The trace covers the first epoch's steps.
+nn::MetricsLog fit(SoftmaxModel& model, const nn::ImageSet& train, const nn::ImageSet& test, gd::Optimizer& optimizer,
+                   gd::Schedule schedule, const Settings& s, int epochs, nn::Trace& trace) {
+    nn::Rng rng(s.opt.seed);
+    gd::SoftmaxTraining training(model, train.images, train.labels);
+    size_t batch = size_t(s.batch);
+    long total_steps = long(epochs) * long((train.size() + batch - 1) / batch);
+    nn::Trainer trainer(training, [&](const nn::Step& step, std::span<const nn::Parameter> parameters) {
+        optimizer.set_eta(gd::learning_rate(schedule, s.eta, step.t, total_steps));
+        optimizer.step(parameters);
+    }, {.batch = batch, .shuffle = &rng, .eta = s.eta});
+    nn::MetricsLog log({"epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy"});
+    double first_loss = 0;
+    for (int epoch = 1; epoch <= epochs; ++epoch) {
+        nn::Progress progress("epoch " + std::to_string(epoch) + "/" + std::to_string(epochs), train.size(),
+                              s.opt.progress);
+        trainer.epoch([&](const nn::Step& step) {
+            if (step.t == 0) first_loss = step.loss;
+            nn::check_not_climbing(step.loss, first_loss, step.epoch, step.t, s.eta);  // the rate chosen with --eta
+            if (trace.wants(int(step.t))) trace_step(trace, int(step.t), model, training);
+            progress.tick(step.rows.size());
+        });
+        if (epoch == 1) trace.close();
+        log.add({double(epoch), mean_loss(model, train), gd::softmax_accuracy(model, train.images, train.labels),
+                 mean_loss(model, test), gd::softmax_accuracy(model, test.images, test.labels)});
+    }
+    return log;
+}
+
+void plot_curves(nn::Outputs& out, const nn::MetricsLog& log, const Settings& s) {
+    nn::save_png({curves_panel(log, true, s.optimizer, s.eta, size_t(s.batch)),
+                  curves_panel(log, false, s.optimizer, s.eta, size_t(s.batch))},
+                 2, out.path("softmax_fashion_curves.png"), {1300, 550});
+    out.figure("softmax_fashion_curves.png",
+               "Loss and accuracy on the training and the test set after each epoch. While the "
+               "rate is high the curves jump from epoch to epoch; as the schedule lowers it they "
+               "settle. The small gap between train and test says a linear model is too simple "
+               "for this data rather than too flexible.");
+}
+
+void plot_weights(nn::Outputs& out, const SoftmaxModel& model, const nn::ImageSet& train, const std::string& data) {
+    std::vector<std::string> names = nn::class_names_of(data);
+    std::vector<nn::Image> images;
+    for (size_t c = 0; c < kClasses; ++c) {
+        auto w = model.W.row(c);
+        images.push_back(nn::Image{train.rows, train.cols, {w.begin(), w.end()}, names[c]});
+    }
+    nn::save_image_grid(images, 5, out.path("softmax_fashion_weights.png"), nn::Palette::Diverging,
+                        "Softmax regression weights W_c (red: pixel raises the class's logit, blue: lowers it)",
+                        {1200, 600});
+    out.figure("softmax_fashion_weights.png",
+               "Each class's weight vector as a 28x28 image, red where ink raises the class's logit, "
+               "blue where it lowers it. The images are noisy (nothing makes neighbouring weights "
+               "agree), but the shapes show: trouser penalizes ink in the gap between the legs, "
+               "sneaker penalizes ink above the shoe, where an ankle boot has it.");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     return nn::run_program(argc, argv, [&] {
-        nn::Cli cli("softmax_fashion", "Softmax regression on Fashion-MNIST by mini-batch gradient descent",
-                    "out/02-gradient-descent");
-        cli.add_epochs(10);
-        cli.add_data();
-        std::string optimizer_name = "sgd", schedule_name = "cosine";
-        float eta = 0.5f;
-        int batch = 100;
-        cli.options().add_options()
-            ("optimizer", nn::po::value(&optimizer_name)->default_value(optimizer_name),
-             "sgd, momentum, nesterov, adagrad, rmsprop or adam")
-            ("eta", nn::po::value(&eta)->default_value(eta), "learning rate")
-            ("batch", nn::po::value(&batch)->default_value(batch), "examples per mini-batch")
-            ("schedule", nn::po::value(&schedule_name)->default_value(schedule_name),
-             "learning rate over the run: constant, step, cosine or warmup-cosine");
-        nn::CommonOptions opt = cli.parse(argc, argv);
-        nn::require_positive("--eta", eta);
-        nn::require_positive("--batch", batch);
-        gd::Optimizer optimizer = gd::Optimizer::make(optimizer_name, eta);
-        gd::Schedule schedule = gd::parse_schedule(schedule_name);
-        nn::ImageSet train = nn::load_image_set(opt.data, nn::Split::Train);
-        nn::ImageSet test = nn::load_image_set(opt.data, nn::Split::Test);
+        Settings s = read_settings(argc, argv);
+        gd::Optimizer optimizer = gd::Optimizer::make(s.optimizer, s.eta);
+        gd::Schedule schedule = gd::parse_schedule(s.schedule);
+        nn::ImageSet train = nn::load_image_set(s.opt.data, nn::Split::Train);
+        nn::ImageSet test = nn::load_image_set(s.opt.data, nn::Split::Test);
         // --quick: the first 10000 training images and at most 3 epochs; the test set stays whole.
-        int epochs = opt.quick ? std::min(opt.epochs, 3) : opt.epochs;
-        if (opt.quick) train = nn::first_images(train, 10000);
+        int epochs = s.opt.quick ? std::min(s.opt.epochs, 3) : s.opt.epochs;
+        if (s.opt.quick) train = nn::first_images(train, 10000);
         std::printf("train %s, test %s, %d epochs of mini-batches of %d, %s with eta %s\n",
-                    train.images.shape_string().c_str(), test.images.shape_string().c_str(), epochs, batch,
-                    optimizer_name.c_str(), nn::significant(eta).c_str());
-        nn::Outputs out(opt, "softmax_fashion");
-        nn::Trace trace(opt.trace);
+                    train.images.shape_string().c_str(), test.images.shape_string().c_str(), epochs, s.batch,
+                    s.optimizer.c_str(), nn::significant(s.eta).c_str());
+        nn::Outputs out(s.opt, "softmax_fashion");
+        nn::Trace trace(s.opt.trace);
 
         SoftmaxModel model(kClasses, train.images.dim(1));
-        nn::Rng rng(opt.seed);
-        gd::SoftmaxTraining training(model, train.images, train.labels);
-        long total_steps = long(epochs) * long((train.size() + size_t(batch) - 1) / size_t(batch));
-        nn::Trainer trainer(training, [&](const nn::Step& s, std::span<const nn::Parameter> parameters) {
-            optimizer.set_eta(gd::learning_rate(schedule, eta, s.t, total_steps));
-            optimizer.step(parameters);
-        }, {.batch = size_t(batch), .shuffle = &rng, .eta = eta});
-        nn::MetricsLog log({"epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy"});
-        double first_loss = 0;
-        auto start = std::chrono::steady_clock::now();
-        for (int epoch = 1; epoch <= epochs; ++epoch) {
-            nn::Progress progress("epoch " + std::to_string(epoch) + "/" + std::to_string(epochs), train.size(),
-                                  opt.progress);
-            trainer.epoch([&](const nn::Step& s) {
-                if (s.t == 0) first_loss = s.loss;
-                nn::check_not_climbing(s.loss, first_loss, s.epoch, s.t, eta);  // the rate chosen with --eta
-                if (trace.wants(int(s.t))) trace_step(trace, int(s.t), model, training);
-                progress.tick(s.rows.size());
-            });
-            if (epoch == 1) trace.close();
-            log.add({double(epoch), mean_loss(model, train), gd::softmax_accuracy(model, train.images, train.labels),
-                     mean_loss(model, test), gd::softmax_accuracy(model, test.images, test.labels)});
-        }
-        double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        nn::Stopwatch watch;
+        nn::MetricsLog log = fit(model, train, test, optimizer, schedule, s, epochs, trace);
+        double seconds = watch.seconds();
         log.write_csv(out.path("softmax_fashion.csv"));
-
-        nn::save_png({curves_panel(log, true, optimizer_name, eta, size_t(batch)),
-                      curves_panel(log, false, optimizer_name, eta, size_t(batch))},
-                     2, out.path("softmax_fashion_curves.png"), {1300, 550});
-        out.figure("softmax_fashion_curves.png",
-                   "Loss and accuracy on the training and the test set after each epoch. While the "
-                   "rate is high the curves jump from epoch to epoch; as the schedule lowers it they "
-                   "settle. The small gap between train and test says a linear model is too simple "
-                   "for this data rather than too flexible.");
-
-        std::vector<std::string> names = nn::class_names_of(opt.data);
-        std::vector<nn::Image> images;
-        for (size_t c = 0; c < kClasses; ++c) {
-            auto w = model.W.row(c);
-            images.push_back(nn::Image{train.rows, train.cols, {w.begin(), w.end()}, names[c]});
-        }
-        nn::save_image_grid(images, 5, out.path("softmax_fashion_weights.png"), nn::Palette::Diverging,
-                            "Softmax regression weights W_c (red: pixel raises the class's logit, blue: lowers it)",
-                            {1200, 600});
-        out.figure("softmax_fashion_weights.png",
-                   "Each class's weight vector as a 28x28 image, red where ink raises the class's logit, "
-                   "blue where it lowers it. The images are noisy (nothing makes neighbouring weights "
-                   "agree), but the shapes show: trouser penalizes ink in the gap between the legs, "
-                   "sneaker penalizes ink above the shoe, where an ankle boot has it.");
+        plot_curves(out, log, s);
+        plot_weights(out, model, train, s.opt.data);
 
         out.result({{"test_accuracy", nn::fixed(log.rows().back()[4], 4)},
                     {"test_loss", nn::fixed(log.rows().back()[3], 4)},

@@ -123,16 +123,11 @@ void place(const Graph& g, size_t id, double column, Layout& at) {
 nn::Figure graph_figure(const Graph& g, Value root, const std::string& title) {
     Layout at{std::vector<double>(g.size()), std::vector<double>(g.size()), std::vector<bool>(g.size()), 0};
     place(g, root.id(), 0, at);
-    nn::Axes axes;
-    axes.title = title;
-    axes.key = false;
-    axes.frame = false;
     std::vector<size_t> order = g.topological_order(root);
     double left = 0, bottom = 0;
     for (size_t id : order) left = std::min(left, at.x[id]), bottom = std::min(bottom, at.y[id]);
-    axes.xrange = {left - 0.6, 0.6};
-    axes.yrange = {bottom - 0.8, 0.8};
-    nn::Figure figure(axes);
+    nn::Figure figure({.title = title, .xrange = std::pair{left - 0.6, 0.6}, .yrange = std::pair{bottom - 0.8, 0.8},
+                       .key = false, .frame = false});
     // Edges from each input to its user, red where the input has more than one user.
     std::vector<int> users(g.size(), 0);
     for (size_t id : order)
@@ -199,63 +194,76 @@ void write_table(const std::string& path, const std::vector<Row>& rows) {
     });
 }
 
+// The inputs of both expressions, and the step of the central differences.
+struct Settings {
+    double x1 = 1.0, x2 = 2.0, y = 1.0, eps = 1e-5;
+};
+
+// The neuron's weights are fixed, so that its numbers can be followed by hand.
+Shown show_neuron(const Settings& s, std::vector<Row>& rows, Graph& g) {
+    const double w1 = 0.5, w2 = -0.5, b = 0.25;
+    Shown shown = show("sigmoid neuron", neuron, kNeuronLeaves, {s.x1, s.x2, w1, w2, b, s.y}, s.eps, true, rows, g);
+    double z = w1 * s.x1 + w2 * s.x2 + b, a = 1.0 / (1.0 + std::exp(-z));
+    double delta = (a - s.y) * a * (1 - a);
+    std::printf("By hand: dL/dz = (a - y) a (1 - a) = %.6g, dL/dw1 = dL/dz x1 = %.6g, "
+                "dL/dw2 = dL/dz x2 = %.6g, dL/db = dL/dz\n\n", delta, delta * s.x1, delta * s.x2);
+    return shown;
+}
+
+// The network's parameters come from the seed.
+Shown show_network(const Settings& s, nn::Rng& rng, std::vector<Row>& rows, Graph& g) {
+    std::vector<double> values{s.x1, s.x2};
+    for (size_t i = 2; i + 1 < kNetworkLeaves.size(); ++i) values.push_back(rng.normal(0.0f, 0.5f));
+    values.push_back(s.y);
+    Shown shown = show("2-2-1 tanh network", network, kNetworkLeaves, values, s.eps, false, rows, g);
+    Value root(g, g.size() - 1);
+    std::printf("Each input feeds both hidden units, so its gradient accumulates two shares:\n");
+    print_contributions(g, Value(g, 0), root);
+    print_contributions(g, Value(g, 1), root);
+    std::printf("\n");
+    return shown;
+}
+
+// The root of each graph is its last node (a Value needs its graph mutable, though nothing changes).
+void plot_graphs(Graph& neuron_graph, Graph& net_graph, nn::Outputs& out) {
+    nn::save_png(graph_figure(neuron_graph, Value(neuron_graph, neuron_graph.size() - 1),
+                              "L = 1/2 (sigma(w1 x1 + w2 x2 + b) - y)^2: value | dL/d(node) under each node"),
+                 out.path("chain_rule_neuron.png"), {1400, 650});
+    out.figure("chain_rule_neuron.png",
+               "The sigmoid neuron as a graph of scalar operations, inputs and parameters in blue, "
+               "operations in orange. Under each node: its value from the forward pass, then its "
+               "gradient dL/d(node) from the backward pass, which runs right to left.");
+    nn::save_png(graph_figure(net_graph, Value(net_graph, net_graph.size() - 1),
+                              "A 2-2-1 tanh network on one example: value | dL/d(node); "
+                              "red: the edges of an input used twice"),
+                 out.path("chain_rule_network.png"), {1500, 900});
+    out.figure("chain_rule_network.png",
+               "The 2-2-1 network as a graph. x1 and x2 each feed both hidden units: two edges (red) "
+               "leave each, and its gradient is the sum of what comes back along the two.");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     return nn::run_program(argc, argv, [&] {
         nn::Cli cli("chain_rule", "The chain rule on a graph: reverse mode on scalars, checked by central differences",
                     "out/03-backpropagation");
-        double x1 = 1.0, x2 = 2.0, y = 1.0, eps = 1e-5;
-        cli.options().add_options()
-            ("x1", nn::po::value(&x1)->default_value(x1), "first input of the neuron and the network")
-            ("x2", nn::po::value(&x2)->default_value(x2), "second input")
-            ("y", nn::po::value(&y)->default_value(y), "the target")
-            ("eps", nn::po::value(&eps)->default_value(eps), "step of the central differences");
+        Settings s;
+        cli.option("x1", s.x1, "first input of the neuron and the network", nn::between(-100, 100));
+        cli.option("x2", s.x2, "second input", nn::between(-100, 100));
+        cli.option("y", s.y, "the target", nn::between(-100, 100));
+        cli.option("eps", s.eps, "step of the central differences", nn::between(1e-9, 0.1));
         nn::CommonOptions opt = cli.parse(argc, argv);
-        for (auto [option, value] : {std::pair{"--x1", x1}, {"--x2", x2}, {"--y", y}})
-            nn::require_in_range(option, value, -100, 100);
-        nn::require_in_range("--eps", eps, 1e-9, 0.1);
         nn::Outputs out(opt, "chain_rule");
+
         std::vector<Row> rows;
-
-        // The neuron's weights are fixed, so that its numbers can be followed by hand.
-        const double w1 = 0.5, w2 = -0.5, b = 0.25;
-        Graph neuron_graph;
-        Shown first = show("sigmoid neuron", neuron, kNeuronLeaves, {x1, x2, w1, w2, b, y}, eps, true, rows,
-                           neuron_graph);
-        double z = w1 * x1 + w2 * x2 + b, a = 1.0 / (1.0 + std::exp(-z));
-        double delta = (a - y) * a * (1 - a);
-        std::printf("By hand: dL/dz = (a - y) a (1 - a) = %.6g, dL/dw1 = dL/dz x1 = %.6g, "
-                    "dL/dw2 = dL/dz x2 = %.6g, dL/db = dL/dz\n\n", delta, delta * x1, delta * x2);
-
-        // The network's parameters come from the seed.
+        Graph neuron_graph, net_graph;
+        Shown first = show_neuron(s, rows, neuron_graph);
         nn::Rng rng(opt.seed);
-        std::vector<double> values{x1, x2};
-        for (size_t i = 2; i + 1 < kNetworkLeaves.size(); ++i) values.push_back(rng.normal(0.0f, 0.5f));
-        values.push_back(y);
-        Graph net_graph;
-        Shown second = show("2-2-1 tanh network", network, kNetworkLeaves, values, eps, false, rows, net_graph);
-        Value root(net_graph, net_graph.size() - 1);
-        std::printf("Each input feeds both hidden units, so its gradient accumulates two shares:\n");
-        print_contributions(net_graph, Value(net_graph, 0), root);
-        print_contributions(net_graph, Value(net_graph, 1), root);
-        std::printf("\n");
+        Shown second = show_network(s, rng, rows, net_graph);
 
         write_table(out.path("chain_rule.csv"), rows);
-        nn::save_png(graph_figure(neuron_graph, Value(neuron_graph, neuron_graph.size() - 1),
-                                  "L = 1/2 (sigma(w1 x1 + w2 x2 + b) - y)^2: value | dL/d(node) under each node"),
-                     out.path("chain_rule_neuron.png"), {1400, 650});
-        out.figure("chain_rule_neuron.png",
-                   "The sigmoid neuron as a graph of scalar operations, inputs and parameters in blue, "
-                   "operations in orange. Under each node: its value from the forward pass, then its "
-                   "gradient dL/d(node) from the backward pass, which runs right to left.");
-        nn::save_png(graph_figure(net_graph, root,
-                                  "A 2-2-1 tanh network on one example: value | dL/d(node); "
-                                  "red: the edges of an input used twice"),
-                     out.path("chain_rule_network.png"), {1500, 900});
-        out.figure("chain_rule_network.png",
-                   "The 2-2-1 network as a graph. x1 and x2 each feed both hidden units: two edges (red) "
-                   "leave each, and its gradient is the sum of what comes back along the two.");
+        plot_graphs(neuron_graph, net_graph, out);
         out.result({{"max_relative_error", nn::significant(std::max(first.max_error, second.max_error), 3)},
                     {"nodes", std::to_string(first.nodes)},
                     {"network_nodes", std::to_string(second.nodes)}});

@@ -14,7 +14,6 @@
 #include <sys/wait.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -31,6 +30,7 @@
 #include "common/idx.hpp"
 #include "common/metrics.hpp"
 #include "common/plot.hpp"
+#include "common/stopwatch.hpp"
 
 namespace {
 
@@ -73,9 +73,9 @@ Epoch our_epoch(const Model& m, const Data& data, uint64_t seed) {
     bp::TrainOptions options;
     options.eta = m.eta;
     options.batch = kBatch;
-    auto start = std::chrono::steady_clock::now();
+    nn::Stopwatch watch;
     bp::train_epoch(net, data.X, data.Y, options, rng);
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    double seconds = watch.seconds();
     return {seconds, bp::accuracy(net, data.test.images, data.test.labels)};
 }
 
@@ -282,16 +282,13 @@ int main(int argc, char** argv) {
         cli.add_data();
         std::string peers = "chapters/03-backpropagation/programs", python = default_python();
         int rounds = 3, images = int(kTorchImages);
-        cli.options().add_options()
-            ("rounds", nn::po::value(&rounds)->default_value(rounds),
-             "epochs per model and side, taking turns; the best counts (--quick: 1)")
-            ("images", nn::po::value(&images)->default_value(images),
-             "train on the first N images (PyTorch runs only when that is all 60000)")
-            ("peers", nn::po::value(&peers)->default_value(peers), "the folder of torch_peers.py")
-            ("python", nn::po::value(&python)->default_value(python), "the Python that imports torch");
+        cli.option("rounds", rounds, "epochs per model and side, taking turns; the best counts (--quick: 1)",
+                   nn::positive());
+        cli.option("images", images, "train on the first N images (PyTorch runs only when that is all 60000)",
+                   nn::positive());
+        cli.option("peers", peers, "the folder of torch_peers.py", {}, "DIR");
+        cli.option("python", python, "the Python that imports torch", {}, "FILE");
         nn::CommonOptions opt = cli.parse(argc, argv);
-        nn::require_positive("--rounds", rounds);
-        nn::require_positive("--images", images);
         if (opt.quick) rounds = 1;
         nn::gemm_set_threads(1);
         Data data = load_data(opt.data, size_t(images));

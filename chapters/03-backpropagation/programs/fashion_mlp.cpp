@@ -8,10 +8,8 @@
 //       [--output softmax] [--init scaled] [--lambda 5] [--dropout 0.2] [--activation relu]
 //       [--save model.nnbp] [--load model.nnbp]
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -25,6 +23,7 @@
 #include "common/plot.hpp"
 #include "common/progress.hpp"
 #include "common/random.hpp"
+#include "common/stopwatch.hpp"
 #include "common/trace.hpp"
 
 namespace {
@@ -43,28 +42,6 @@ struct Settings {
     int validation = 0;
     std::string save, load;
 };
-
-// "256,128" -> {256, 128}.
-std::vector<size_t> parse_hidden(const std::string& text) {
-    auto refuse = [&] {
-        return nn::UsageError("--hidden '" + text + "' is not a comma-separated list of layer sizes (e.g. 256,128)");
-    };
-    if (text.empty() || text.back() == ',') throw refuse();
-    std::vector<size_t> sizes;
-    std::stringstream in(text);
-    for (std::string item; std::getline(in, item, ',');) {
-        size_t used = 0;
-        long value = 0;
-        try {
-            value = std::stol(item, &used);
-        } catch (const std::exception&) {
-            throw refuse();
-        }
-        if (used != item.size() || value <= 0 || value > 100000) throw refuse();
-        sizes.push_back(size_t(value));
-    }
-    return sizes;
-}
 
 // Rows [begin, end) of a set, copied.
 nn::ImageSet rows_of(const nn::ImageSet& set, size_t begin, size_t end) {
@@ -87,8 +64,8 @@ std::string shape_of(const Network& net) {
 
 // "[784, 30, 10], sigmoid hidden, sigmoid output, large init"
 std::string describe_network(const Network& net, const Settings& s) {
-    return shape_of(net) + ", " + s.activation + " hidden, " + bp::name_of(net.layers.back().f) + " output, " +
-           s.init + " init";
+    std::string hidden = net.layers.size() > 1 ? s.activation + " hidden" : "no hidden layer";
+    return shape_of(net) + ", " + hidden + ", " + bp::name_of(net.layers.back().f) + " output, " + s.init + " init";
 }
 
 // "quadratic, eta 3, batch 10" and the regularization, if any.
@@ -154,14 +131,10 @@ void plot_confusion(const nn::ImageSet& test, const std::vector<int>& guess, con
                     nn::Outputs& out) {
     Tensor confusion({kClasses, kClasses});
     for (size_t i = 0; i < test.size(); ++i) confusion(size_t(test.labels[i]), size_t(guess[i])) += 1.0f;
-    nn::Axes axes;
-    axes.title = "Test confusion matrix (rows: true class, columns: the network's guess)";
-    axes.xlabel = "guessed class";
-    axes.ylabel = "true class";
-    axes.key = false;
-    nn::Figure figure(axes);
-    figure.add_matrix(confusion, names, names, nn::Palette::Heat);
-    nn::save_png(figure, out.path("fashion_mlp_confusion.png"), {1000, 850});
+    nn::save_png(nn::confusion_figure(confusion, names,
+                                      "Test confusion matrix (rows: true class, columns: the network's guess)",
+                                      "guessed class"),
+                 out.path("fashion_mlp_confusion.png"), {1000, 850});
     out.figure("fashion_mlp_confusion.png",
                "Counts of test images by true class (row) and guessed class (column); the diagonal "
                "holds the right answers. Shirt is the hardest class.");
@@ -180,11 +153,9 @@ void plot_network(const Network& net, nn::Outputs& out) {
 
 nn::Figure curves_panel(const nn::MetricsLog& log, const std::string& what, const std::string& title,
                         bool validation) {
-    nn::Axes axes;
-    axes.title = title;
-    axes.xlabel = "epoch";
-    axes.ylabel = what == "cost" ? "mean cost (no L2 term)" : "fraction classified right";
-    nn::Figure figure(axes);
+    nn::Figure figure({.title = title,
+                       .xlabel = "epoch",
+                       .ylabel = what == "cost" ? "mean cost (no L2 term)" : "fraction classified right"});
     figure.add({"train", log.column("epoch"), log.column("train_" + what), "linespoints lw 3 pt 7"});
     if (validation)
         figure.add({"validation", log.column("epoch"), log.column("validation_" + what), "linespoints lw 3 pt 9"});
@@ -233,25 +204,30 @@ void evaluate_saved(const nn::CommonOptions& opt, const Settings& s) {
                 {"parameters", std::to_string(net.parameter_count())}});
 }
 
-void require_one_of(const std::string& option, const std::string& value, const std::vector<std::string>& choices) {
-    std::string listed;
-    for (size_t i = 0; i < choices.size(); ++i) {
-        if (value == choices[i]) return;
-        listed += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + choices[i];
-    }
-    throw nn::UsageError(option + " must be " + listed + " (got '" + value + "')");
+void declare_options(nn::Cli& cli, Settings& s) {
+    cli.option("hidden", s.hidden, "hidden layer sizes, comma-separated (e.g. 256,128), or none", {}, "LIST");
+    cli.option("activation", s.activation, "hidden activation: sigmoid, tanh or relu",
+               nn::one_of({"sigmoid", "tanh", "relu"}), "F");
+    cli.option("output", s.output, "output activation: sigmoid or softmax", nn::one_of({"sigmoid", "softmax"}), "F");
+    cli.option("cost", s.cost, "quadratic or cross-entropy", {}, "C");
+    cli.option("init", s.init, "weights: large N(0,1), scaled N(0,1/n_in) or he N(0,2/n_in)", {}, "NAME");
+    cli.option("eta", s.train.eta, "learning rate", nn::positive());
+    cli.option("batch", s.batch, "examples per mini-batch", nn::positive());
+    cli.option("lambda", s.train.lambda, "L2 regularization: W <- (1 - eta lambda / n) W - eta nabla_W",
+               nn::between(0, 1e6));
+    cli.option("dropout", s.train.dropout, "probability of dropping a hidden unit while training, in [0, 0.95]",
+               nn::between(0, 0.95), "P");
+    cli.option("validation", s.validation,
+               "hold out the last N training images as a validation set (for tuning eta and lambda)",
+               nn::between(0, 1e9));
+    cli.file_option("save", s.save, "write the trained network to FILE");
+    cli.file_option("load", s.load, "evaluate the network saved in FILE on the test set, no training");
 }
 
+// What the declarations cannot check: the options that go together.
 void check_settings(Settings& s) {
-    require_one_of("--activation", s.activation, {"sigmoid", "tanh", "relu"});
-    require_one_of("--output", s.output, {"sigmoid", "softmax"});
     if (s.output == "softmax" && s.cost != "cross-entropy")
         throw nn::UsageError("--output softmax goes with --cost cross-entropy (got --cost " + s.cost + ")");
-    nn::require_positive("--eta", s.train.eta);
-    nn::require_positive("--batch", s.batch);
-    nn::require_in_range("--lambda", s.train.lambda, 0.0, 1e6);
-    nn::require_in_range("--dropout", s.train.dropout, 0.0, 0.95);
-    nn::require_in_range("--validation", s.validation, 0.0, 1e9);
     s.train.batch = size_t(s.batch);
     if (!s.load.empty() && !s.save.empty())
         throw nn::UsageError("--load evaluates a saved network without training; it cannot be combined with --save");
@@ -321,7 +297,7 @@ std::vector<std::pair<std::string, std::string>> result_of(const nn::MetricsLog&
 
 void train_and_report(const nn::CommonOptions& opt, const Settings& s) {
     std::vector<size_t> sizes{kPixels};
-    for (size_t n : parse_hidden(s.hidden)) sizes.push_back(n);
+    for (size_t n : nn::parse_sizes("--hidden", s.hidden)) sizes.push_back(n);
     sizes.push_back(kClasses);
     nn::Rng rng(opt.seed);
     Network net = bp::make_network(sizes, bp::parse_activation(s.activation), bp::parse_activation(s.output),
@@ -342,9 +318,9 @@ void train_and_report(const nn::CommonOptions& opt, const Settings& s) {
     nn::MetricsLog log(columns, false), times({"epoch", "seconds"}, false);
     double seconds = 0;  // training only, not the evaluations
     for (int epoch = 1; epoch <= epochs; ++epoch) {
-        auto start = std::chrono::steady_clock::now();
+        nn::Stopwatch watch;
         train_one_epoch(net, sets.train.images, sets.train_Y, s.train, rng, epoch, epochs, opt.progress, trace);
-        double epoch_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        double epoch_seconds = watch.seconds();
         seconds += epoch_seconds;
         if (epoch == 1) trace.close();
         log.add(epoch_metrics(net, sets, epoch, validation));
@@ -370,27 +346,7 @@ int main(int argc, char** argv) {
         cli.add_epochs(30);
         cli.add_data();
         Settings s;
-        cli.options().add_options()
-            ("hidden", nn::po::value(&s.hidden)->default_value(s.hidden)->value_name("LIST"),
-             "hidden layer sizes, comma-separated (e.g. 256,128)")
-            ("activation", nn::po::value(&s.activation)->default_value(s.activation)->value_name("F"),
-             "hidden activation: sigmoid, tanh or relu")
-            ("output", nn::po::value(&s.output)->default_value(s.output)->value_name("F"),
-             "output activation: sigmoid or softmax")
-            ("cost", nn::po::value(&s.cost)->default_value(s.cost)->value_name("C"), "quadratic or cross-entropy")
-            ("init", nn::po::value(&s.init)->default_value(s.init)->value_name("NAME"),
-             "weights: large N(0,1), scaled N(0,1/n_in) or he N(0,2/n_in)")
-            ("eta", nn::po::value(&s.train.eta)->default_value(s.train.eta)->value_name("X"), "learning rate")
-            ("batch", nn::po::value(&s.batch)->default_value(s.batch)->value_name("N"), "examples per mini-batch")
-            ("lambda", nn::po::value(&s.train.lambda)->default_value(s.train.lambda)->value_name("X"),
-             "L2 regularization: W <- (1 - eta lambda / n) W - eta nabla_W")
-            ("dropout", nn::po::value(&s.train.dropout)->default_value(s.train.dropout)->value_name("P"),
-             "probability of dropping a hidden unit while training, in [0, 0.95]")
-            ("validation", nn::po::value(&s.validation)->default_value(s.validation)->value_name("N"),
-             "hold out the last N training images as a validation set (for tuning eta and lambda)")
-            ("save", nn::po::value(&s.save)->value_name("FILE"), "write the trained network to FILE")
-            ("load", nn::po::value(&s.load)->value_name("FILE"),
-             "evaluate the network saved in FILE on the test set, no training");
+        declare_options(cli, s);
         nn::CommonOptions opt = cli.parse(argc, argv);
         nn::gemm_set_threads(1);  // one thread: the same seed gives the same bits
         check_settings(s);

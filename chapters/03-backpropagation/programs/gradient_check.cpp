@@ -6,7 +6,6 @@
 //
 //   build/release/bin/03-backpropagation/gradient_check [--eps 1e-3] [--batch 8]
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -19,6 +18,7 @@
 #include "common/metrics.hpp"
 #include "common/plot.hpp"
 #include "common/random.hpp"
+#include "common/stopwatch.hpp"
 #include "common/trace.hpp"
 
 namespace {
@@ -327,12 +327,11 @@ nn::Series theory_line(const Sweep& s, const std::vector<double>& errors, double
 }
 
 nn::Figure sweep_figure(const Sweep& s, double eps) {
-    nn::Axes axes;
-    axes.title = "Central differences on the tanh network: the error of the gradient against eps";
-    axes.xlabel = "eps (the nudge of each parameter)";
-    axes.ylabel = "|numeric - true| / |true|";
-    axes.logx = axes.logy = true;
-    nn::Figure figure(axes);
+    nn::Figure figure({.title = "Central differences on the tanh network: the error of the gradient against eps",
+                       .xlabel = "eps (the nudge of each parameter)",
+                       .ylabel = "|numeric - true| / |true|",
+                       .logx = true,
+                       .logy = true});
     nn::Series in_float{"costs in float (the network)", {}, {}, "linespoints lw 3 pt 7 ps 1.2"};
     for (size_t i = 0; i < s.eps.size(); ++i)
         if (!std::isnan(s.in_float[i])) in_float.x.push_back(s.eps[i]), in_float.y.push_back(s.in_float[i]);
@@ -411,15 +410,12 @@ int main(int argc, char** argv) {
                     "out/03-backpropagation");
         double eps = 1e-3;
         int batch = 8;
-        cli.options().add_options()
-            ("eps", nn::po::value(&eps)->default_value(eps), "the nudge of the central differences in the table")
-            ("batch", nn::po::value(&batch)->default_value(batch), "examples in each check's mini-batch");
+        cli.option("eps", eps, "the nudge of the central differences in the table", nn::between(1e-6, 1e-2));
+        cli.option("batch", batch, "examples in each check's mini-batch", nn::between(1, 1000));
         nn::CommonOptions opt = cli.parse(argc, argv);
-        nn::require_in_range("--eps", eps, 1e-6, 1e-2);
-        nn::require_in_range("--batch", batch, 1, 1000);
         nn::Outputs out(opt, "gradient_check");
         nn::Trace trace(opt.trace);
-        auto start = std::chrono::steady_clock::now();
+        nn::Stopwatch watch;
 
         nn::Rng rng(opt.seed);
         std::printf("Central differences with eps = %s on mini-batches of %d: the largest relative error\n"
@@ -435,7 +431,7 @@ int main(int argc, char** argv) {
         Sweep sweep = sweep_eps(size_t(batch), rng);
         report_sweep(sweep, eps, out);
         Kink kink = kink_experiment(opt.seed);
-        double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        double seconds = watch.seconds();
         out.result({{"worst_error", nn::significant(worst, 3)},
                     {"tolerance", nn::significant(kTolerance)},
                     {"bug_error", nn::significant(bug, 3)},

@@ -7,13 +7,10 @@
 //   build/release/bin/03-backpropagation/playground [--set spiral] [--hidden 8,8] [--activation tanh]
 //   build/release/bin/03-backpropagation/playground --csv data.csv --target label [--task auto]
 #include <algorithm>
-#include <charconv>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <numeric>
-#include <sstream>
 #include <span>
 #include <string>
 #include <utility>
@@ -27,6 +24,7 @@
 #include "common/metrics.hpp"
 #include "common/plot.hpp"
 #include "common/random.hpp"
+#include "common/stopwatch.hpp"
 #include "common/toy_data.hpp"
 #include "common/trace.hpp"
 
@@ -41,20 +39,6 @@ struct Settings {
     int batch = 10, points = 500;
     float noise = 0.2f, test_fraction = 0.5f;
 };
-
-// "8,8" -> {8, 8}; "none" -> no hidden layer (logistic or linear regression).
-std::vector<size_t> parse_hidden(const std::string& text) {
-    std::vector<size_t> sizes;
-    std::stringstream in(text == "none" ? "" : text + ",");  // "8,8," fails on its empty last item
-    for (std::string item; std::getline(in, item, ',');) {
-        size_t value = 0;
-        auto [end, error] = std::from_chars(item.data(), item.data() + item.size(), value);
-        if (error != std::errc() || end != item.data() + item.size() || value == 0 || value > 4096)
-            throw nn::UsageError("--hidden '" + text + "' is not a list of layer sizes from 1 to 4096 (e.g. 8,8)");
-        sizes.push_back(value);
-    }
-    return sizes;
-}
 
 // ---------------------------------------------------------------- the data
 
@@ -251,8 +235,7 @@ std::vector<nn::Figure> hidden_panels(const Network& net, const Problem& p, size
     columns = 1;
     for (size_t l = 0; l + 1 < L; ++l) columns = std::max(columns, std::min<size_t>(8, net.layers[l].outputs()));
     std::vector<nn::Figure> panels;
-    nn::Axes blank;
-    blank.frame = blank.key = false;
+    const nn::Axes blank{.key = false, .frame = false};
     for (size_t l = 0; l + 1 < L; ++l) {
         const Tensor& A = pass.activations[l + 1];  // [n * n, units of layer l + 1]
         for (size_t u = 0; u < std::min<size_t>(16, A.dim(1)); ++u) {
@@ -273,24 +256,21 @@ std::vector<nn::Figure> hidden_panels(const Network& net, const Problem& p, size
 // ---------------------------------------------------------------- other pictures
 
 nn::Figure curves_panel(const nn::MetricsLog& log, bool loss, const Problem& p, const Network& net) {
-    nn::Axes axes;
     std::string column = loss ? "loss" : p.regression() ? "rmse" : "accuracy";
-    axes.title = loss ? "Cost (" + bp::name_of(net.cost) + ") on " + p.name
-                      : p.regression() ? "RMSE of '" + p.train.target_name + "'" : "Accuracy";
-    axes.xlabel = "epoch";
-    axes.ylabel = loss ? "mean cost" : p.regression() ? "root mean square error" : "fraction classified right";
-    nn::Figure figure(axes);
+    nn::Figure figure({.title = loss ? "Cost (" + bp::name_of(net.cost) + ") on " + p.name
+                                     : p.regression() ? "RMSE of '" + p.train.target_name + "'" : "Accuracy",
+                       .xlabel = "epoch",
+                       .ylabel = loss ? "mean cost"
+                                      : p.regression() ? "root mean square error" : "fraction classified right"});
     figure.add({"train", log.column("epoch"), log.column("train_" + column), "lines lw 3"});
     figure.add({"test", log.column("epoch"), log.column("test_" + column), "lines lw 3 dt 2"});
     return figure;
 }
 
 nn::Figure predictions_figure(const Network& net, const Problem& p) {
-    nn::Axes axes;
-    axes.title = "Test rows: the prediction against the true '" + p.train.target_name + "'";
-    axes.xlabel = "true " + p.train.target_name;
-    axes.ylabel = "predicted " + p.train.target_name;
-    nn::Figure figure(axes);
+    nn::Figure figure({.title = "Test rows: the prediction against the true '" + p.train.target_name + "'",
+                       .xlabel = "true " + p.train.target_name,
+                       .ylabel = "predicted " + p.train.target_name});
     Tensor A = bp::predict(net, p.X_test);
     nn::Series rows{"test rows", {}, {}, "points pt 7 ps 0.8"};
     for (size_t i = 0; i < p.test.size(); ++i) {
@@ -355,6 +335,34 @@ std::string frame_title(const Problem& p, const nn::MetricsLog& log) {
            (p.regression() ? ", test RMSE " + nn::significant(row[4], 3) : ", test accuracy " + nn::fixed(row[4], 3));
 }
 
+// The metrics after each epoch (epoch 0: the untrained network) and the frames of the GIF.
+struct Training {
+    nn::MetricsLog log;
+    std::vector<nn::Figure> frames;
+};
+
+Training train_network(Network& net, const Problem& p, const Settings& s, int epochs, bool quick, nn::Rng& rng,
+                       nn::Trace& trace) {
+    std::string metric = p.regression() ? "rmse" : "accuracy";
+    Training run{nn::MetricsLog({"epoch", "train_loss", "test_loss", "train_" + metric, "test_" + metric}, false), {}};
+    int frame_every = std::max(1, epochs / (quick ? 10 : 30)), print_every = std::max(1, epochs / 20);
+    auto record = [&](int epoch) {
+        run.log.add(metrics_row(net, p, epoch));
+        if (epoch % print_every == 0 || epoch == epochs) std::printf("%s\n", metrics_line(run.log).c_str());
+        if (p.plane() && (epoch % frame_every == 0 || epoch == epochs))
+            run.frames.push_back(plane_figure(net, p, frame_title(p, run.log)));
+    };
+    record(0);
+    if (trace.enabled()) trace_gradients(trace, net, p);
+    for (int epoch = 1; epoch <= epochs; ++epoch) {
+        bp::train_epoch(net, p.X_train, p.Y_train, s.train, rng, epoch);
+        if (trace.wants(epoch)) trace_weights(trace, epoch, net);
+        record(epoch);
+    }
+    trace.close();
+    return run;
+}
+
 void write_figures(const Network& net, const Problem& p, const nn::MetricsLog& log,
                    const std::vector<nn::Figure>& frames, nn::Outputs& out) {
     std::string what = p.regression() ? "the prediction of '" + p.train.target_name + "' (dark red high)"
@@ -391,6 +399,24 @@ void write_figures(const Network& net, const Problem& p, const nn::MetricsLog& l
                "line is thicker and darker the larger |w| is against the largest |w| of its layer.");
 }
 
+// --set and --target have no default: check() tells whether they were given.
+void declare_options(nn::Cli& cli, Settings& s) {
+    cli.options().add_options()
+        ("set", nn::po::value(&s.set)->value_name("WORD"), "circle, xor, gauss, spiral or moons (default spiral)");
+    cli.file_option("csv", s.csv, "learn this CSV file instead: a header line, then rows of numbers");
+    cli.options().add_options()
+        ("target", nn::po::value(&s.target)->value_name("WORD"), "with --csv: the column to predict");
+    cli.option("task", s.task, "with --csv: auto, classification or regression");
+    cli.option("hidden", s.hidden, "sizes of the hidden layers, or none", {}, "LIST");
+    cli.option("activation", s.activation, "of the hidden units: tanh, relu, sigmoid or linear");
+    cli.option("eta", s.train.eta, "learning rate", nn::positive());
+    cli.option("batch", s.batch, "examples per mini-batch", nn::positive());
+    cli.option("lambda", s.train.lambda, "L2 regularization strength", nn::between(0, 1e6));
+    cli.option("points", s.points, "toy set: points in all (train and test)", nn::between(4, 1e7));
+    cli.option("noise", s.noise, "toy set: noise, 0 to 1", nn::between(0, 1));
+    cli.option("test-fraction", s.test_fraction, "share of the rows kept for the test", nn::between(0.05, 0.95));
+}
+
 void check(Settings& s) {
     if (!s.csv.empty() && !s.set.empty())
         throw nn::UsageError("--set and --csv exclude each other: choose one data set");
@@ -399,12 +425,6 @@ void check(Settings& s) {
     if (s.csv.empty() && s.set.empty()) s.set = "spiral";
     if (s.csv.empty()) nn::parse_toy(s.set);
     nn::parse_task(s.task);
-    nn::require_positive("--eta", s.train.eta);
-    nn::require_positive("--batch", s.batch);
-    nn::require_in_range("--lambda", s.train.lambda, 0, 1e6);
-    nn::require_in_range("--points", s.points, 4, 1e7);
-    nn::require_in_range("--noise", s.noise, 0, 1);
-    nn::require_in_range("--test-fraction", s.test_fraction, 0.05, 0.95);
     s.train.batch = size_t(s.batch);
 }
 
@@ -416,24 +436,10 @@ int main(int argc, char** argv) {
                     "Playground draws it", "out/03-backpropagation");
         cli.add_epochs(1000);
         Settings s;
-        cli.options().add_options()
-            ("set", nn::po::value(&s.set), "circle, xor, gauss, spiral or moons (default spiral)")
-            ("csv", nn::po::value(&s.csv), "learn this CSV file instead: a header line, then rows of numbers")
-            ("target", nn::po::value(&s.target), "with --csv: the column to predict")
-            ("task", nn::po::value(&s.task)->default_value(s.task), "with --csv: auto, classification or regression")
-            ("hidden", nn::po::value(&s.hidden)->default_value(s.hidden), "sizes of the hidden layers, or none")
-            ("activation", nn::po::value(&s.activation)->default_value(s.activation),
-             "of the hidden units: tanh, relu, sigmoid or linear")
-            ("eta", nn::po::value(&s.train.eta)->default_value(s.train.eta), "learning rate")
-            ("batch", nn::po::value(&s.batch)->default_value(s.batch), "examples per mini-batch")
-            ("lambda", nn::po::value(&s.train.lambda)->default_value(s.train.lambda), "L2 regularization strength")
-            ("points", nn::po::value(&s.points)->default_value(s.points), "toy set: points in all (train and test)")
-            ("noise", nn::po::value(&s.noise)->default_value(s.noise), "toy set: noise, 0 to 1")
-            ("test-fraction", nn::po::value(&s.test_fraction)->default_value(s.test_fraction),
-             "share of the rows kept for the test");
+        declare_options(cli, s);
         nn::CommonOptions opt = cli.parse(argc, argv);
         check(s);
-        std::vector<size_t> hidden = parse_hidden(s.hidden);
+        std::vector<size_t> hidden = nn::parse_sizes("--hidden", s.hidden);
         bp::Activation f = bp::parse_activation(s.activation);
 
         nn::Rng rng(opt.seed);
@@ -444,30 +450,14 @@ int main(int argc, char** argv) {
         nn::Outputs out(opt, "playground");
         nn::Trace trace(opt.trace);
 
-        std::string metric = p.regression() ? "rmse" : "accuracy";
-        nn::MetricsLog log({"epoch", "train_loss", "test_loss", "train_" + metric, "test_" + metric}, false);
-        std::vector<nn::Figure> frames;
-        int frame_every = std::max(1, epochs / (opt.quick ? 10 : 30)), print_every = std::max(1, epochs / 20);
-        auto record = [&](int epoch) {
-            log.add(metrics_row(net, p, epoch));
-            if (epoch % print_every == 0 || epoch == epochs) std::printf("%s\n", metrics_line(log).c_str());
-            if (p.plane() && (epoch % frame_every == 0 || epoch == epochs))
-                frames.push_back(plane_figure(net, p, frame_title(p, log)));
-        };
-        auto start = std::chrono::steady_clock::now();
-        record(0);
-        if (trace.enabled()) trace_gradients(trace, net, p);
-        for (int epoch = 1; epoch <= epochs; ++epoch) {
-            bp::train_epoch(net, p.X_train, p.Y_train, s.train, rng, epoch);
-            if (trace.wants(epoch)) trace_weights(trace, epoch, net);
-            record(epoch);
-        }
-        trace.close();
-        double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        log.write_csv(out.path("playground.csv"));
-        write_figures(net, p, log, frames, out);
+        nn::Stopwatch watch;
+        Training run = train_network(net, p, s, epochs, opt.quick, rng, trace);
+        double seconds = watch.seconds();
+        run.log.write_csv(out.path("playground.csv"));
+        write_figures(net, p, run.log, run.frames, out);
 
-        const std::vector<double>& last = log.rows().back();
+        std::string metric = p.regression() ? "rmse" : "accuracy";
+        const std::vector<double>& last = run.log.rows().back();
         out.result({{"data_set", p.toy ? p.name : "csv"},
                     {"test_" + metric, nn::fixed(last[4], 4)},
                     {"train_" + metric, nn::fixed(last[3], 4)},

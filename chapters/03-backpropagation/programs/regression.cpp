@@ -7,7 +7,6 @@
 //
 //   build/release/bin/03-backpropagation/regression [--epochs 100] [--train 5000] [--activation tanh]
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -17,11 +16,11 @@
 #include "02-gradient-descent/gradient_descent.hpp"
 #include "03-backpropagation/network.hpp"
 #include "common/cli.hpp"
-#include "common/errors.hpp"
 #include "common/metrics.hpp"
 #include "common/plot.hpp"
 #include "common/progress.hpp"
 #include "common/random.hpp"
+#include "common/stopwatch.hpp"
 #include "common/toy_data.hpp"
 #include "common/trace.hpp"
 
@@ -97,15 +96,13 @@ nn::Series level(std::string title, double y, double x0, double x1, const char* 
 }
 
 nn::Figure curves_figure(const nn::MetricsLog& log, double linear_test, double noise, const std::string& model) {
-    nn::Axes axes;
-    axes.title = "Friedman #1: root-mean-square error of " + model;
-    axes.xlabel = "epoch";
-    axes.ylabel = "RMSE (units of y)";
     std::vector<double> epochs = log.column("epoch"), train = log.column("train_rmse"), test = log.column("test_rmse");
     double top = std::max({linear_test, *std::max_element(train.begin(), train.end()),
                            *std::max_element(test.begin(), test.end())});
-    axes.yrange = {{0.0, 1.1 * top}};
-    nn::Figure figure(axes);
+    nn::Figure figure({.title = "Friedman #1: root-mean-square error of " + model,
+                       .xlabel = "epoch",
+                       .ylabel = "RMSE (units of y)",
+                       .yrange = std::pair{0.0, 1.1 * top}});
     figure.add({"MLP, training set", epochs, train, "lines lw 3"});
     figure.add({"MLP, test set", epochs, test, "lines lw 3"});
     figure.add(level("linear regression, test set", linear_test, epochs.front(), epochs.back(),
@@ -118,9 +115,13 @@ nn::Figure curves_figure(const nn::MetricsLog& log, double linear_test, double n
 nn::Figure scatter_panel(const std::string& title, std::span<const double> predicted, std::span<const float> y) {
     auto [lo, hi] = std::minmax_element(y.begin(), y.end());
     double a = std::floor(*lo) - 1, b = std::ceil(*hi) + 1;
-    nn::Axes axes{title, "true y (test set); the line: predicted = true", "predicted y", false, false, {{a, b}},
-                  {{a, b}}, true, false};
-    nn::Figure figure(axes);
+    nn::Figure figure({.title = title,
+                       .xlabel = "true y (test set); the line: predicted = true",
+                       .ylabel = "predicted y",
+                       .xrange = std::pair{a, b},
+                       .yrange = std::pair{a, b},
+                       .square = true,
+                       .key = false});
     figure.add({"", std::vector<double>(y.begin(), y.end()), std::vector<double>(predicted.begin(), predicted.end()),
                 "points pt 7 ps 0.5 lc rgb '#4E79A7'"});
     figure.add({"", {a, b}, {a, b}, "lines lw 2 lc rgb '#333333'"});
@@ -146,6 +147,81 @@ std::string sizes_text(const std::vector<size_t>& sizes) {
     return "[" + text + "]";
 }
 
+void declare_options(nn::Cli& cli, Settings& s) {
+    cli.option("train", s.train, "training examples", nn::between(20, 1e6));
+    cli.option("test", s.test, "test examples", nn::between(1, 1e6));
+    cli.option("features", s.features, "inputs d, at least 5 (only the first five matter)", nn::between(5, 1000));
+    cli.option("noise", s.noise, "standard deviation sigma of the noise on y", nn::between(0, 100));
+    cli.option("hidden", s.hidden, "units in each hidden layer", nn::between(1, 4096));
+    cli.option("layers", s.layers, "hidden layers", nn::between(1, 10));
+    cli.option("activation", s.activation, "hidden units: tanh, sigmoid or relu",
+               nn::one_of({"tanh", "sigmoid", "relu"}));
+    cli.option("eta", s.eta, "learning rate", nn::positive());
+    cli.option("batch", s.batch, "examples per mini-batch");
+}
+
+// A model's predictions on the test set, in the units of y, and their error.
+struct Fit {
+    std::vector<double> test_predictions;
+    double test_rmse = 0;
+};
+
+// Linear regression in closed form, on the raw features.
+Fit fit_linear(const nn::RegressionSet& train, const nn::RegressionSet& test, double noise) {
+    gd::LinearModel linear = gd::solve_normal_equations(train.X, train.y);
+    Fit fit{linear_predict(linear, test.X), 0};
+    fit.test_rmse = rmse(fit.test_predictions, test.y);
+    std::printf("linear regression (normal equations): train RMSE %.4f, test RMSE %.4f; noise floor %.4f\n",
+                rmse(linear_predict(linear, train.X), train.y), fit.test_rmse, noise);
+    return fit;
+}
+
+// The MLP on standardized inputs and target; `log` gets its RMSE after each epoch.
+Fit fit_mlp(const nn::RegressionSet& train, const nn::RegressionSet& test, const Settings& s, int epochs,
+            nn::Rng& rng, nn::ProgressMode mode, nn::Trace& trace, nn::MetricsLog& log) {
+    Standardizer inputs = Standardizer::fit(train.X), target = Standardizer::fit(column(train.y));
+    Tensor X_train = inputs.apply(train.X), X_test = inputs.apply(test.X);
+    Tensor Y_train = target.apply(column(train.y));
+    bp::Activation hidden = bp::parse_activation(s.activation);
+    bp::Init init = hidden == bp::Activation::ReLU ? bp::Init::He : bp::Init::Scaled;
+    bp::Network net = bp::make_network(layer_sizes(s), hidden, bp::Activation::Linear, bp::Cost::Quadratic, init, rng);
+    std::printf("\n%s", bp::summary(net).c_str());
+    std::printf("%d epochs of mini-batches of %zu, eta %s\n", epochs, s.batch, nn::significant(s.eta).c_str());
+    bp::TrainOptions train_options{s.eta, s.batch, 0.0f, 0.0f};
+    nn::Progress progress("training", size_t(epochs), mode);
+    for (int epoch = 1; epoch <= epochs; ++epoch) {
+        bp::train_epoch(net, X_train, Y_train, train_options, rng, epoch);
+        if (trace.wants(epoch - 1)) trace.record(epoch - 1, "W_out", net.layers.back().W.span());
+        log.add({double(epoch), rmse(mlp_predict(net, X_train, target), train.y),
+                 rmse(mlp_predict(net, X_test, target), test.y)});
+        progress.tick();
+    }
+    trace.close();
+    Fit fit{mlp_predict(net, X_test, target), 0};
+    fit.test_rmse = rmse(fit.test_predictions, test.y);
+    return fit;
+}
+
+void plot_fits(const nn::MetricsLog& log, const Fit& mlp, const Fit& linear, double noise,
+               const nn::RegressionSet& test, const std::string& model, nn::Outputs& out) {
+    nn::save_png(curves_figure(log, linear.test_rmse, noise, model), out.path("regression_curves.png"), {900, 650});
+    out.figure("regression_curves.png",
+               "Root-mean-square error of the MLP after each epoch, on the training and the test "
+               "set, against the test error of linear regression (dashed red) and the noise floor "
+               "(dotted): the error of the true formula, which no model can beat on new data. The "
+               "MLP is below the linear model after the first epoch and then closes most of the gap "
+               "to the floor; the gap between its training and test curves is overfitting.");
+    nn::save_png({scatter_panel("MLP: test RMSE " + nn::fixed(mlp.test_rmse, 3), mlp.test_predictions, test.y),
+                  scatter_panel("Linear regression: test RMSE " + nn::fixed(linear.test_rmse, 3),
+                                linear.test_predictions, test.y)},
+                 2, out.path("regression_scatter.png"), {1200, 620});
+    out.figure("regression_scatter.png",
+               "Predicted against true y on the test set. Even the true formula would scatter "
+               "about the diagonal by the noise (sigma = 1); the MLP's cloud is not much wider. "
+               "The linear model's cloud is twice as wide and tilted: the sine and the square it "
+               "cannot represent make it overestimate small y and underestimate large y.");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -154,29 +230,9 @@ int main(int argc, char** argv) {
                     "out/03-backpropagation");
         cli.add_epochs(100);
         Settings s;
-        cli.options().add_options()
-            ("train", nn::po::value(&s.train)->default_value(s.train), "training examples")
-            ("test", nn::po::value(&s.test)->default_value(s.test), "test examples")
-            ("features", nn::po::value(&s.features)->default_value(s.features),
-             "inputs d, at least 5 (only the first five matter)")
-            ("noise", nn::po::value(&s.noise)->default_value(s.noise), "standard deviation sigma of the noise on y")
-            ("hidden", nn::po::value(&s.hidden)->default_value(s.hidden), "units in each hidden layer")
-            ("layers", nn::po::value(&s.layers)->default_value(s.layers), "hidden layers")
-            ("activation", nn::po::value(&s.activation)->default_value(s.activation), "hidden units: tanh, sigmoid or relu")
-            ("eta", nn::po::value(&s.eta)->default_value(s.eta), "learning rate")
-            ("batch", nn::po::value(&s.batch)->default_value(s.batch), "examples per mini-batch");
+        declare_options(cli, s);
         nn::CommonOptions opt = cli.parse(argc, argv);
-        nn::require_in_range("--train", double(s.train), 20, 1e6);
-        nn::require_in_range("--test", double(s.test), 1, 1e6);
-        nn::require_in_range("--features", double(s.features), 5, 1000);
-        nn::require_in_range("--noise", s.noise, 0, 100);
-        nn::require_in_range("--hidden", double(s.hidden), 1, 4096);
-        nn::require_in_range("--layers", double(s.layers), 1, 10);
-        nn::require_positive("--eta", s.eta);
-        nn::require_in_range("--batch", double(s.batch), 1, double(s.train));
-        if (s.activation != "tanh" && s.activation != "sigmoid" && s.activation != "relu")
-            throw nn::UsageError("--activation must be tanh, sigmoid or relu (got '" + s.activation + "')");
-        bp::Activation hidden = bp::parse_activation(s.activation);
+        nn::require_in_range("--batch", double(s.batch), 1, double(s.train));  // bounded by --train
         // --quick: a fifth of the epochs, at most 20, on the same data.
         int epochs = opt.quick ? std::min(20, std::max(1, opt.epochs / 5)) : opt.epochs;
         nn::Outputs out(opt, "regression");
@@ -186,64 +242,23 @@ int main(int argc, char** argv) {
         // The test set first, so that runs with another --train are scored on the same examples.
         nn::RegressionSet test = nn::make_friedman1(s.test, s.features, s.noise, rng);
         nn::RegressionSet train = nn::make_friedman1(s.train, s.features, s.noise, rng);
-        auto start = std::chrono::steady_clock::now();
-
-        // ---- linear regression in closed form, on the raw features
-        gd::LinearModel linear = gd::solve_normal_equations(train.X, train.y);
-        std::vector<double> linear_test = linear_predict(linear, test.X);
-        double linear_train_rmse = rmse(linear_predict(linear, train.X), train.y);
-        double linear_test_rmse = rmse(linear_test, test.y), noise = noise_rmse(test);
+        nn::Stopwatch watch;
+        double noise = noise_rmse(test);
         std::printf("Friedman #1: %zu training and %zu test examples, d = %zu, sigma = %s\n", s.train, s.test,
                     s.features, nn::significant(s.noise).c_str());
-        std::printf("linear regression (normal equations): train RMSE %.4f, test RMSE %.4f; noise floor %.4f\n",
-                    linear_train_rmse, linear_test_rmse, noise);
-
-        // ---- the MLP on standardized inputs and target
-        Standardizer inputs = Standardizer::fit(train.X), target = Standardizer::fit(column(train.y));
-        Tensor X_train = inputs.apply(train.X), X_test = inputs.apply(test.X);
-        Tensor Y_train = target.apply(column(train.y));
-        bp::Init init = hidden == bp::Activation::ReLU ? bp::Init::He : bp::Init::Scaled;
-        bp::Network net = bp::make_network(layer_sizes(s), hidden, bp::Activation::Linear, bp::Cost::Quadratic, init, rng);
-        std::printf("\n%s", bp::summary(net).c_str());
-        std::printf("%d epochs of mini-batches of %zu, eta %s\n", epochs, s.batch, nn::significant(s.eta).c_str());
+        Fit linear = fit_linear(train, test, noise);
         nn::MetricsLog log({"epoch", "train_rmse", "test_rmse"});
-        bp::TrainOptions train_options{s.eta, s.batch, 0.0f, 0.0f};
-        nn::Progress progress("training", size_t(epochs), opt.progress);
-        for (int epoch = 1; epoch <= epochs; ++epoch) {
-            bp::train_epoch(net, X_train, Y_train, train_options, rng, epoch);
-            if (trace.wants(epoch - 1)) trace.record(epoch - 1, "W_out", net.layers.back().W.span());
-            log.add({double(epoch), rmse(mlp_predict(net, X_train, target), train.y),
-                     rmse(mlp_predict(net, X_test, target), test.y)});
-            progress.tick();
-        }
-        trace.close();
-        double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        Fit mlp = fit_mlp(train, test, s, epochs, rng, opt.progress, trace, log);
+        double seconds = watch.seconds();
         log.write_csv(out.path("regression.csv"));
-        std::vector<double> mlp_test = mlp_predict(net, X_test, target);
-        double mlp_test_rmse = rmse(mlp_test, test.y), mlp_train_rmse = log.rows().back()[1];
+        double mlp_train_rmse = log.rows().back()[1];
         std::printf("MLP: train RMSE %.4f, test RMSE %.4f (linear %.4f, noise floor %.4f)\n", mlp_train_rmse,
-                    mlp_test_rmse, linear_test_rmse, noise);
+                    mlp.test_rmse, linear.test_rmse, noise);
 
-        std::string model = "an MLP " + sizes_text(layer_sizes(s)) + " " + s.activation;
-        nn::save_png(curves_figure(log, linear_test_rmse, noise, model), out.path("regression_curves.png"), {900, 650});
-        out.figure("regression_curves.png",
-                   "Root-mean-square error of the MLP after each epoch, on the training and the test "
-                   "set, against the test error of linear regression (dashed red) and the noise floor "
-                   "(dotted): the error of the true formula, which no model can beat on new data. The "
-                   "MLP is below the linear model after the first epoch and then closes most of the gap "
-                   "to the floor; the gap between its training and test curves is overfitting.");
-        nn::save_png({scatter_panel("MLP: test RMSE " + nn::fixed(mlp_test_rmse, 3), mlp_test, test.y),
-                      scatter_panel("Linear regression: test RMSE " + nn::fixed(linear_test_rmse, 3), linear_test, test.y)},
-                     2, out.path("regression_scatter.png"), {1200, 620});
-        out.figure("regression_scatter.png",
-                   "Predicted against true y on the test set. Even the true formula would scatter "
-                   "about the diagonal by the noise (sigma = 1); the MLP's cloud is not much wider. "
-                   "The linear model's cloud is twice as wide and tilted: the sine and the square it "
-                   "cannot represent make it overestimate small y and underestimate large y.");
-
-        out.result({{"mlp_test_rmse", nn::fixed(mlp_test_rmse, 4)},
+        plot_fits(log, mlp, linear, noise, test, "an MLP " + sizes_text(layer_sizes(s)) + " " + s.activation, out);
+        out.result({{"mlp_test_rmse", nn::fixed(mlp.test_rmse, 4)},
                     {"mlp_train_rmse", nn::fixed(mlp_train_rmse, 4)},
-                    {"linear_test_rmse", nn::fixed(linear_test_rmse, 4)},
+                    {"linear_test_rmse", nn::fixed(linear.test_rmse, 4)},
                     {"noise_rmse", nn::fixed(noise, 4)},
                     {"epochs", std::to_string(epochs)},
                     {"seconds", nn::fixed(seconds, 1)}});

@@ -13,7 +13,6 @@
 //
 //   build/release/bin/03-backpropagation/vanishing [--depth 7] [--epochs 3] [--train 10000]
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -28,6 +27,7 @@
 #include "common/plot.hpp"
 #include "common/progress.hpp"
 #include "common/random.hpp"
+#include "common/stopwatch.hpp"
 #include "common/trace.hpp"
 
 namespace {
@@ -155,12 +155,10 @@ std::vector<double> layer_numbers(size_t count) {
 }
 
 nn::Figure layers_panel(const Run& sigmoid, const Run& relu, bool weights) {
-    nn::Axes axes;
-    axes.title = weights ? "|nabla_W| of each layer" : "|nabla_b| of each layer: the speed of learning";
-    axes.xlabel = "layer l (the last is the softmax output)";
-    axes.ylabel = weights ? "|nabla_W^l|" : "|nabla_b^l|";
-    axes.logy = true;
-    nn::Figure figure(axes);
+    nn::Figure figure({.title = weights ? "|nabla_W| of each layer" : "|nabla_b| of each layer: the speed of learning",
+                       .xlabel = "layer l (the last is the softmax output)",
+                       .ylabel = weights ? "|nabla_W^l|" : "|nabla_b^l|",
+                       .logy = true});
     auto pick = [&](const Norms& n) { return weights ? n.w : n.b; };
     std::vector<double> x = layer_numbers(sigmoid.at_start.w.size());
     figure.add({"sigmoid at initialization", x, pick(sigmoid.at_start), "linespoints lw 3 pt 7 ps 1.3 lc rgb '#4E79A7'"});
@@ -171,13 +169,11 @@ nn::Figure layers_panel(const Run& sigmoid, const Run& relu, bool weights) {
 }
 
 nn::Figure training_panel(const Run& run, double low, double high) {
-    nn::Axes axes;
-    axes.title = run.name + ": |nabla_W^l| over the first epoch";
-    axes.xlabel = "training examples seen";
-    axes.ylabel = "|nabla_W^l| on the probe batch";
-    axes.logy = true;
-    axes.yrange = {{low, high}};
-    nn::Figure figure(axes);
+    nn::Figure figure({.title = run.name + ": |nabla_W^l| over the first epoch",
+                       .xlabel = "training examples seen",
+                       .ylabel = "|nabla_W^l| on the probe batch",
+                       .logy = true,
+                       .yrange = std::pair{low, high}});
     size_t layers = run.at_start.w.size();
     for (size_t l = 0; l < layers; ++l) {
         std::vector<double> y;
@@ -218,6 +214,24 @@ void write_csv(const Run& sigmoid, const Run& relu, const std::string& path) {
     log.write_csv(path);
 }
 
+void plot_runs(const Run& sigmoid, const Run& relu, nn::Outputs& out) {
+    nn::save_png({layers_panel(sigmoid, relu, true), layers_panel(sigmoid, relu, false)}, 2,
+                 out.path("vanishing_layers.png"), {1300, 600});
+    out.figure("vanishing_layers.png",
+               "The size of the gradient in each layer, on a log scale, at initialization (solid) and "
+               "after training (dashed). Going down the sigmoid network (right to left) every layer "
+               "multiplies delta by W^T and by sigma'(z) <= 1/4, and the gradient shrinks by a "
+               "constant factor per layer: a straight line on this scale. The ReLU network with He's "
+               "initialization keeps it about level. Right: |nabla_b^l|, Nielsen's speed of learning.");
+    auto [low, high] = shared_range(sigmoid, relu);
+    nn::save_png({training_panel(sigmoid, low, high), training_panel(relu, low, high)}, 2,
+                 out.path("vanishing_training.png"), {1300, 600});
+    out.figure("vanishing_training.png",
+               "|nabla_W^l| of every layer during the first epoch (same scale in both panels). In the "
+               "sigmoid network the layers stay ordered, the first ones learning far more slowly than "
+               "the last, for the whole epoch; in the ReLU network all layers learn at a similar pace.");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -227,18 +241,13 @@ int main(int argc, char** argv) {
         Settings s;
         cli.add_epochs(s.epochs);
         cli.add_data();
-        cli.options().add_options()
-            ("depth", nn::po::value(&s.depth)->default_value(s.depth), "hidden layers")
-            ("width", nn::po::value(&s.width)->default_value(s.width), "units in each hidden layer")
-            ("train", nn::po::value(&s.train)->default_value(s.train), "training images (the first ones)")
-            ("eta", nn::po::value(&s.eta)->default_value(s.eta), "learning rate")
-            ("batch", nn::po::value(&s.batch)->default_value(s.batch), "examples per mini-batch");
+        cli.option("depth", s.depth, "hidden layers", nn::between(1, 50));
+        cli.option("width", s.width, "units in each hidden layer", nn::between(1, 4096));
+        cli.option("train", s.train, "training images (the first ones)", nn::between(100, 60000));
+        cli.option("eta", s.eta, "learning rate", nn::positive());
+        cli.option("batch", s.batch, "examples per mini-batch");
         nn::CommonOptions opt = cli.parse(argc, argv);
-        nn::require_in_range("--depth", double(s.depth), 1, 50);
-        nn::require_in_range("--width", double(s.width), 1, 4096);
-        nn::require_in_range("--train", double(s.train), 100, 60000);
-        nn::require_positive("--eta", s.eta);
-        nn::require_in_range("--batch", double(s.batch), 1, double(s.train));
+        nn::require_in_range("--batch", double(s.batch), 1, double(s.train));  // --train as given, before --quick
         // --quick: 2000 images, one epoch.
         s.epochs = opt.quick ? 1 : opt.epochs;
         if (opt.quick) s.train = std::min<size_t>(s.train, 2000);
@@ -250,29 +259,14 @@ int main(int argc, char** argv) {
         nn::Outputs out(opt, "vanishing");
         nn::Trace trace(opt.trace);
 
-        auto start = std::chrono::steady_clock::now();
+        nn::Stopwatch watch;
         Run sigmoid = train_and_measure(Activation::Sigmoid, data, s, opt.seed, opt.progress, trace);
         Run relu = train_and_measure(Activation::ReLU, data, s, opt.seed, opt.progress, trace);
         trace.close();
-        double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        double seconds = watch.seconds();
         print_table(sigmoid, relu);
         write_csv(sigmoid, relu, out.path("vanishing.csv"));
-
-        nn::save_png({layers_panel(sigmoid, relu, true), layers_panel(sigmoid, relu, false)}, 2,
-                     out.path("vanishing_layers.png"), {1300, 600});
-        out.figure("vanishing_layers.png",
-                   "The size of the gradient in each layer, on a log scale, at initialization (solid) and "
-                   "after training (dashed). Going down the sigmoid network (right to left) every layer "
-                   "multiplies delta by W^T and by sigma'(z) <= 1/4, and the gradient shrinks by a "
-                   "constant factor per layer: a straight line on this scale. The ReLU network with He's "
-                   "initialization keeps it about level. Right: |nabla_b^l|, Nielsen's speed of learning.");
-        auto [low, high] = shared_range(sigmoid, relu);
-        nn::save_png({training_panel(sigmoid, low, high), training_panel(relu, low, high)}, 2,
-                     out.path("vanishing_training.png"), {1300, 600});
-        out.figure("vanishing_training.png",
-                   "|nabla_W^l| of every layer during the first epoch (same scale in both panels). In the "
-                   "sigmoid network the layers stay ordered, the first ones learning far more slowly than "
-                   "the last, for the whole epoch; in the ReLU network all layers learn at a similar pace.");
+        plot_runs(sigmoid, relu, out);
 
         out.result({{"sigmoid_ratio", nn::significant(first_to_last(sigmoid.at_start.w), 3)},
                     {"relu_ratio", nn::significant(first_to_last(relu.at_start.w), 3)},

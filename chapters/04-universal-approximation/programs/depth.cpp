@@ -7,10 +7,10 @@
 //
 //   build/release/bin/04-universal-approximation/depth [--k 4] [--epochs 3000] [--eta 0.05]
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "03-backpropagation/network.hpp"
@@ -21,6 +21,7 @@
 #include "common/plot.hpp"
 #include "common/progress.hpp"
 #include "common/random.hpp"
+#include "common/stopwatch.hpp"
 
 namespace {
 
@@ -151,10 +152,10 @@ bp::Network train_shallow(size_t m, const Tensor& X, const Tensor& Y, int epochs
 
 nn::Figure sawtooth_panel(int k) {
     int pieces = 1 << k;
-    nn::Axes axes{"k = " + std::to_string(k) + ": " + std::to_string(pieces) + " pieces from " +
-                      std::to_string(2 * k) + " ReLU units",
-                  "x", "t^k(x)", false, false, {{0, 1}}, {{-0.05, 1.1}}, false, false};
-    nn::Figure figure(axes);
+    nn::Figure figure({.title = "k = " + std::to_string(k) + ": " + std::to_string(pieces) + " pieces from " +
+                                std::to_string(2 * k) + " ReLU units",
+                       .xlabel = "x", .ylabel = "t^k(x)", .xrange = std::pair{0.0, 1.0},
+                       .yrange = std::pair{-0.05, 1.1}, .key = false});
     Tensor X = inputs(2000);
     std::vector<double> x(X.span().begin(), X.span().end()), y;
     for (double v : x) y.push_back(ua::sawtooth(v, k));
@@ -176,8 +177,8 @@ Fit fit_of(const bp::Network& net, size_t width, const Tensor& X_test, const Ten
 
 nn::Figure fits_panel(const std::string& title, const std::vector<Fit>& fits, const std::vector<size_t>& shown,
                       const Tensor& X, int k) {
-    nn::Axes axes{title, "x", "y", false, false, {{0, 1}}, {{-0.3, 1.5}}, false, true};
-    nn::Figure figure(axes);
+    nn::Figure figure({.title = title, .xlabel = "x", .ylabel = "y", .xrange = std::pair{0.0, 1.0},
+                       .yrange = std::pair{-0.3, 1.5}});
     std::vector<double> x(X.span().begin(), X.span().end()), y;
     for (double v : x) y.push_back(ua::sawtooth(v, k));
     figure.add({"target: sawtooth, k = " + std::to_string(k), x, y, "lines lw 5 lc rgb '#BBBBBB'"});
@@ -198,11 +199,11 @@ std::vector<double> column(const std::vector<Fit>& fits, double (*get)(const Fit
 double shown(double error) { return std::max(error, 1e-8); }
 
 nn::Figure error_panel(const std::vector<Fit>& best, const std::vector<Fit>& trained, int k, double deep_error) {
-    nn::Axes axes{"Max error against hidden units, sawtooth k = " + std::to_string(k), "hidden units m",
-                  "max error against the sawtooth", true, true,
-                  {{0.8, 1.5 * double(std::max(best.back().width, trained.back().width))}},
-                  {{5e-9, 3}}, false, true};
-    nn::Figure figure(axes);
+    nn::Figure figure({.title = "Max error against hidden units, sawtooth k = " + std::to_string(k),
+                       .xlabel = "hidden units m", .ylabel = "max error against the sawtooth", .logx = true,
+                       .logy = true,
+                       .xrange = std::pair{0.8, 1.5 * double(std::max(best.back().width, trained.back().width))},
+                       .yrange = std::pair{5e-9, 3.0}});
     auto width = [](const Fit& f) { return double(f.width); };
     auto max_error = [](const Fit& f) { return shown(f.error.max); };
     figure.add({"one hidden layer, best fit (corners at j/m)", column(best, width), column(best, max_error),
@@ -216,9 +217,8 @@ nn::Figure error_panel(const std::vector<Fit>& best, const std::vector<Fit>& tra
 }
 
 nn::Figure units_panel(int k_max) {
-    nn::Axes axes{"Hidden units for an exact sawtooth of 2^k pieces", "k (tent maps composed)",
-                  "hidden units", false, true, {{0.5, k_max + 0.5}}, {}, false, true};
-    nn::Figure figure(axes);
+    nn::Figure figure({.title = "Hidden units for an exact sawtooth of 2^k pieces", .xlabel = "k (tent maps composed)",
+                       .ylabel = "hidden units", .logy = true, .xrange = std::pair{0.5, k_max + 0.5}});
     std::vector<double> k, deep, shallow;
     for (int i = 1; i <= k_max; ++i) {
         k.push_back(i);
@@ -237,39 +237,133 @@ size_t width_for(const std::vector<Fit>& fits, double error) {
     return 0;
 }
 
+struct Settings {
+    nn::CommonOptions common;
+    int k = 4;  // tent maps composed in the target sawtooth
+    float eta = 0.05f;
+    size_t points = 256;
+    int epochs = 0;
+    size_t max_trained = 0, max_best = 0;  // the widest trained and best-fit networks
+};
+
+Settings read_settings(int argc, char** argv) {
+    nn::Cli cli("depth", "A deep ReLU sawtooth against the width a shallow network needs",
+                "out/04-universal-approximation");
+    cli.add_epochs(2000);
+    Settings s;
+    cli.option("k", s.k, "tent maps composed in the target sawtooth, 1 to 7", nn::between(1, 7));
+    cli.option("eta", s.eta, "learning rate of the trained networks", nn::positive());
+    cli.option("points", s.points, "training points on [0, 1]", nn::between(16, 100000));
+    s.common = cli.parse(argc, argv);
+    // --quick: a tenth of the epochs, and no trained width above 64.
+    s.epochs = s.common.quick ? std::max(1, s.common.epochs / 10) : s.common.epochs;
+    s.max_trained = s.common.quick ? 64 : 256;
+    s.max_best = size_t(4) << s.k;
+    return s;
+}
+
+void plot_sawtooths(nn::Outputs& out) {
+    std::vector<nn::Figure> panels;
+    for (int i = 1; i <= 6; ++i) panels.push_back(sawtooth_panel(i));
+    nn::save_png(panels, 3, out.path("depth_sawtooth.png"), {1350, 750});
+    out.figure("depth_sawtooth.png",
+               "The tent map composed k times, k = 1 to 6: each composition doubles the number of "
+               "linear pieces (2^k) and adds one layer of two ReLU units (2k in all).");
+}
+
+// The best shallow networks of each width m = 1 .. max_best, corners at j/m; into depth_best.csv.
+std::vector<Fit> best_fits(const Settings& s, const Tensor& X_test, const Tensor& X_plot, nn::Outputs& out) {
+    std::vector<Fit> best;
+    nn::MetricsLog best_log({"width", "max_error", "rms_error"}, false);
+    for (size_t m = 1; m <= s.max_best; ++m) {
+        best.push_back(fit_of(piecewise_linear(best_knot_values(X_test, s.k, m)), m, X_test, X_plot, s.k));
+        best_log.add({double(m), best.back().error.max, best.back().error.rms});
+    }
+    best_log.write_csv(out.path("depth_best.csv"));
+    return best;
+}
+
+// Shallow networks of widths 1, 2, 4, ..., max_trained trained on the sawtooth; their errors
+// beside the best fit's of the same width into depth_error.csv.
+std::vector<Fit> trained_fits(const Settings& s, const std::vector<Fit>& best, const Tensor& X_test,
+                              const Tensor& X_plot, nn::Outputs& out) {
+    nn::Rng rng(s.common.seed);
+    Tensor X = inputs(s.points), Y = sawtooth_of(X, s.k);
+    nn::MetricsLog log({"width", "best_max_error", "best_rms_error", "trained_max_error", "trained_rms_error"});
+    std::printf("training [1, m, 1] ReLU networks, %d epochs of mini-batches of 16, eta %s\n", s.epochs,
+                nn::significant(s.eta).c_str());
+    std::vector<Fit> trained;
+    std::vector<size_t> widths;
+    for (size_t m = 1; m <= s.max_trained; m *= 2) widths.push_back(m);
+    nn::Progress progress("widths", widths.size(), s.common.progress);
+    for (size_t m : widths) {
+        trained.push_back(fit_of(train_shallow(m, X, Y, s.epochs, s.eta, rng), m, X_test, X_plot, s.k));
+        const Fit& b = best[std::min(m, s.max_best) - 1];
+        log.add({double(m), b.error.max, b.error.rms, trained.back().error.max, trained.back().error.rms});
+        progress.tick();
+    }
+    log.write_csv(out.path("depth_error.csv"));
+    return trained;
+}
+
+void plot_fits(const std::vector<Fit>& best, const std::vector<Fit>& trained, const Tensor& X_plot, int k,
+               nn::Outputs& out) {
+    size_t exact = size_t(1) << k;
+    nn::save_png({fits_panel("Best fits with m units (least squares)", best, {exact / 4, exact - 1, exact}, X_plot, k),
+                  fits_panel("Trained by SGD from random corners", trained, {4, 16, 64}, X_plot, k)},
+                 2, out.path("depth_fits.png"), {1500, 600});
+    out.figure("depth_fits.png",
+               "Left: the best shallow networks of m units with corners at j/m, for the sawtooth of "
+               "2^k pieces. With fewer than 2^k - 1 units there are fewer pieces than the sawtooth has "
+               "and the fit cuts through its teeth; with 2^k the corners fall on the sawtooth's own "
+               "and the fit is exact. Right: the same architecture trained by SGD (chapter 3) from "
+               "random corners. For k = 4 (the default) even 64 units, four times what an exact fit "
+               "needs, stay near the mean line: the exact network exists, training does not find it.");
+}
+
+void plot_errors(const std::vector<Fit>& best, const std::vector<Fit>& trained, int k, double deep_error,
+                 nn::Outputs& out) {
+    nn::save_png({error_panel(best, trained, k, deep_error), units_panel(10)}, 2, out.path("depth_error.png"),
+                 {1500, 650});
+    out.figure("depth_error.png",
+               "Left: max error against width m (log-log; an exact network is drawn at 1e-8). The best "
+               "fits stay about 1/2 off until m reaches 2^k, where they become exact (and again at "
+               "every multiple of 2^k; in between the error falls slowly as m grows). For k = 4 SGD "
+               "stays near the mean at every width. The deep network is exact with 2k units. Right: "
+               "units for an exact sawtooth against k (log scale): 2k in k layers, 2^k in one layer.");
+}
+
+void report(int k, double deep_error, double shallow_error, const std::vector<Fit>& best,
+            const std::vector<Fit>& trained, double seconds, nn::Outputs& out) {
+    size_t exact = size_t(1) << k;
+    std::vector<std::pair<std::string, std::string>> result{
+        {"k", std::to_string(k)},
+        {"deep_units", std::to_string(2 * k)},
+        {"deep_max_error", nn::significant(deep_error)},
+        {"shallow_exact_units", std::to_string(exact)},
+        {"shallow_exact_max_error", nn::significant(shallow_error)},
+        {"best_max_error_m" + std::to_string(exact - 1), nn::fixed(best[exact - 2].error.max, 4)},
+        {"best_width_for_max_error_0.1", std::to_string(width_for(best, 0.1))},
+        {"trained_width_for_max_error_0.1", std::to_string(width_for(trained, 0.1))}};
+    for (const Fit& f : trained)
+        if (f.width == 16 || f.width == 64)
+            result.push_back({"trained_max_error_m" + std::to_string(f.width), nn::fixed(f.error.max, 4)});
+    result.push_back({"seconds", nn::fixed(seconds, 1)});
+    out.result(result);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     return nn::run_program(argc, argv, [&] {
-        nn::Cli cli("depth", "A deep ReLU sawtooth against the width a shallow network needs",
-                    "out/04-universal-approximation");
-        cli.add_epochs(2000);
-        int k = 4;
-        float eta = 0.05f;
-        size_t points = 256;
-        cli.options().add_options()
-            ("k", nn::po::value(&k)->default_value(k), "tent maps composed in the target sawtooth, 1 to 7")
-            ("eta", nn::po::value(&eta)->default_value(eta), "learning rate of the trained networks")
-            ("points", nn::po::value(&points)->default_value(points), "training points on [0, 1]");
-        nn::CommonOptions opt = cli.parse(argc, argv);
-        nn::require_in_range("--k", k, 1, 7);
-        nn::require_positive("--eta", eta);
-        nn::require_in_range("--points", double(points), 16, 100000);
-        // --quick: a tenth of the epochs, and no trained width above 64.
-        int epochs = opt.quick ? std::max(1, opt.epochs / 10) : opt.epochs;
-        size_t max_trained = opt.quick ? 64 : 256, max_best = size_t(4) << k;
-        nn::Outputs out(opt, "depth");
-        auto start = std::chrono::steady_clock::now();
+        const Settings s = read_settings(argc, argv);
+        const int k = s.k;
+        nn::Outputs out(s.common, "depth");
+        nn::Stopwatch watch;
 
-        // ---- the sawtooths
-        std::vector<nn::Figure> panels;
-        for (int i = 1; i <= 6; ++i) panels.push_back(sawtooth_panel(i));
-        nn::save_png(panels, 3, out.path("depth_sawtooth.png"), {1350, 750});
-        out.figure("depth_sawtooth.png",
-                   "The tent map composed k times, k = 1 to 6: each composition doubles the number of "
-                   "linear pieces (2^k) and adds one layer of two ReLU units (2k in all).");
+        plot_sawtooths(out);
 
-        // ---- the deep construction, as a chapter 3 network
+        // ---- the deep construction, as a chapter 3 network, and the shallow one through the corners
         Tensor X_test = inputs(4096), X_plot = inputs(1000);
         double deep_error = errors(deep_sawtooth(k), X_test, k).max;
         double shallow_error = errors(shallow_sawtooth(k), X_test, k).max;
@@ -278,68 +372,12 @@ int main(int argc, char** argv) {
                     k, 1 << k, 2 * k, nn::significant(deep_error).c_str(), 1 << k,
                     nn::significant(shallow_error).c_str());
 
-        // ---- the best shallow networks of each width, corners at j/m
-        std::vector<Fit> best;
-        nn::MetricsLog best_log({"width", "max_error", "rms_error"}, false);
-        for (size_t m = 1; m <= max_best; ++m) {
-            best.push_back(fit_of(piecewise_linear(best_knot_values(X_test, k, m)), m, X_test, X_plot, k));
-            best_log.add({double(m), best.back().error.max, best.back().error.rms});
-        }
-        best_log.write_csv(out.path("depth_best.csv"));
+        // ---- shallow networks: the best of each width, and trained ones
+        std::vector<Fit> best = best_fits(s, X_test, X_plot, out);
+        std::vector<Fit> trained = trained_fits(s, best, X_test, X_plot, out);
 
-        // ---- shallow networks trained on the sawtooth
-        nn::Rng rng(opt.seed);
-        Tensor X = inputs(points), Y = sawtooth_of(X, k);
-        nn::MetricsLog log({"width", "best_max_error", "best_rms_error", "trained_max_error", "trained_rms_error"});
-        std::printf("training [1, m, 1] ReLU networks, %d epochs of mini-batches of 16, eta %s\n", epochs,
-                    nn::significant(eta).c_str());
-        std::vector<Fit> trained;
-        std::vector<size_t> widths;
-        for (size_t m = 1; m <= max_trained; m *= 2) widths.push_back(m);
-        nn::Progress progress("widths", widths.size(), opt.progress);
-        for (size_t m : widths) {
-            trained.push_back(fit_of(train_shallow(m, X, Y, epochs, eta, rng), m, X_test, X_plot, k));
-            const Fit& b = best[std::min(m, max_best) - 1];
-            log.add({double(m), b.error.max, b.error.rms, trained.back().error.max, trained.back().error.rms});
-            progress.tick();
-        }
-        log.write_csv(out.path("depth_error.csv"));
-
-        size_t exact = size_t(1) << k;
-        nn::save_png({fits_panel("Best fits with m units (least squares)", best, {exact / 4, exact - 1, exact},
-                                 X_plot, k),
-                      fits_panel("Trained by SGD from random corners", trained, {4, 16, 64}, X_plot, k)},
-                     2, out.path("depth_fits.png"), {1500, 600});
-        out.figure("depth_fits.png",
-                   "Left: the best shallow networks of m units with corners at j/m, for the sawtooth of "
-                   "2^k pieces. With fewer than 2^k - 1 units there are fewer pieces than the sawtooth has "
-                   "and the fit cuts through its teeth; with 2^k the corners fall on the sawtooth's own "
-                   "and the fit is exact. Right: the same architecture trained by SGD (chapter 3) from "
-                   "random corners. For k = 4 (the default) even 64 units, four times what an exact fit "
-                   "needs, stay near the mean line: the exact network exists, training does not find it.");
-        nn::save_png({error_panel(best, trained, k, deep_error), units_panel(10)}, 2, out.path("depth_error.png"),
-                     {1500, 650});
-        out.figure("depth_error.png",
-                   "Left: max error against width m (log-log; an exact network is drawn at 1e-8). The best "
-                   "fits stay about 1/2 off until m reaches 2^k, where they become exact (and again at "
-                   "every multiple of 2^k; in between the error falls slowly as m grows). For k = 4 SGD "
-                   "stays near the mean at every width. The deep network is exact with 2k units. Right: "
-                   "units for an exact sawtooth against k (log scale): 2k in k layers, 2^k in one layer.");
-
-        double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        std::vector<std::pair<std::string, std::string>> result{
-            {"k", std::to_string(k)},
-            {"deep_units", std::to_string(2 * k)},
-            {"deep_max_error", nn::significant(deep_error)},
-            {"shallow_exact_units", std::to_string(exact)},
-            {"shallow_exact_max_error", nn::significant(shallow_error)},
-            {"best_max_error_m" + std::to_string(exact - 1), nn::fixed(best[exact - 2].error.max, 4)},
-            {"best_width_for_max_error_0.1", std::to_string(width_for(best, 0.1))},
-            {"trained_width_for_max_error_0.1", std::to_string(width_for(trained, 0.1))}};
-        for (const Fit& f : trained)
-            if (f.width == 16 || f.width == 64)
-                result.push_back({"trained_max_error_m" + std::to_string(f.width), nn::fixed(f.error.max, 4)});
-        result.push_back({"seconds", nn::fixed(seconds, 1)});
-        out.result(result);
+        plot_fits(best, trained, X_plot, k, out);
+        plot_errors(best, trained, k, deep_error, out);
+        report(k, deep_error, shallow_error, best, trained, watch.seconds(), out);
     });
 }

@@ -14,7 +14,6 @@
 //
 //   build/release/bin/04-universal-approximation/limits [--epochs 600] [--bumps 50]
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -33,6 +32,7 @@
 #include "common/plot.hpp"
 #include "common/progress.hpp"
 #include "common/random.hpp"
+#include "common/stopwatch.hpp"
 
 namespace {
 
@@ -42,8 +42,10 @@ using nn::Tensor;
 using Map = std::function<double(double)>;
 
 struct Settings {
+    nn::CommonOptions common;
     size_t width = 64, bumps = 50, wide = 256, points = 256, batch = 32;
     float eta = 0.01f, spread = 4.0f;
+    int epochs = 0;  // after --quick
 };
 
 std::vector<double> grid(double lo, double hi, size_t n) {
@@ -120,9 +122,8 @@ Extrapolation extrapolate(const Settings& s, int epochs, nn::Rng& rng) {
 }
 
 nn::Figure extrapolation_figure(const Extrapolation& e, size_t width) {
-    nn::Axes axes{"A network [1, " + std::to_string(width) + ", 1] trained on [-1, 1] only", "x", "y"};
-    axes.yrange = {{-2.0, 2.5}};
-    nn::Figure figure(axes);
+    nn::Figure figure({.title = "A network [1, " + std::to_string(width) + ", 1] trained on [-1, 1] only",
+                       .xlabel = "x", .ylabel = "y", .yrange = std::pair{-2.0, 2.5}});
     figure.add({"target sin(2 pi x)", e.x, e.target, "lines lw 5 lc rgb '#BBBBBB'"});
     figure.add({"trained network", e.x, e.fit, "lines lw 2 lc rgb '#E15759'"});
     figure.add_vline(-1, "training interval");
@@ -159,8 +160,8 @@ Stall stall(const Settings& s, int epochs, nn::Rng& rng) {
 
 nn::Figure loss_figure(const Stall& st, const Settings& s) {
     std::string units = std::to_string(2 * s.bumps);
-    nn::Axes axes{"Training nielsen f: cost (1/2n) sum (y - f)^2 on the training points", "epoch", "cost", false, true};
-    nn::Figure figure(axes);
+    nn::Figure figure({.title = "Training nielsen f: cost (1/2n) sum (y - f)^2 on the training points",
+                       .xlabel = "epoch", .ylabel = "cost", .logy = true});
     std::vector<double> epochs;
     for (size_t e = 1; e <= st.trained.size(); ++e) epochs.push_back(double(e));
     figure.add({"trained, " + units + " units", epochs, st.trained, "lines lw 2 lc rgb '#E15759'"});
@@ -172,70 +173,86 @@ nn::Figure loss_figure(const Stall& st, const Settings& s) {
 
 nn::Figure stall_fits_figure(const Stall& st, const Settings& s) {
     std::string units = std::to_string(2 * s.bumps);
-    nn::Axes axes{"nielsen f and two networks of " + units + " units", "x", "y"};
-    nn::Figure figure(axes);
+    nn::Figure figure({.title = "nielsen f and two networks of " + units + " units", .xlabel = "x", .ylabel = "y"});
     figure.add({"target", st.x, st.target, "lines lw 5 lc rgb '#BBBBBB'"});
     figure.add({"trained", st.x, st.trained_fit, "lines lw 2 lc rgb '#E15759'"});
     figure.add({"bumps_network", st.x, st.constructed_fit, "lines lw 2 lc rgb '#333333'"});
     return figure;
 }
 
+Settings read_settings(int argc, char** argv) {
+    nn::Cli cli("limits", "Extrapolation and stalled training: what the universal approximation theorem does not say",
+                "out/04-universal-approximation");
+    cli.add_epochs(600);
+    Settings s;
+    cli.option("width", s.width, "hidden units of the extrapolating network", nn::between(1, 4096));
+    cli.option("bumps", s.bumps, "bumps of the constructed network; the trained one gets the same 2 x bumps units",
+               nn::between(1, 1000));
+    cli.option("wide", s.wide, "hidden units of the wider trained network", nn::between(1, 4096));
+    cli.option("points", s.points, "training points", nn::between(2, 1e5));
+    cli.option("batch", s.batch, "examples per mini-batch");
+    cli.option("eta", s.eta, "Adam's first learning rate (falls to 1/100 of it)", nn::between(1e-6, 1));
+    s.common = cli.parse(argc, argv);
+    nn::require_in_range("--batch", double(s.batch), 1, double(s.points));  // its range depends on --points
+    // --quick: a third of the epochs.
+    s.epochs = s.common.quick ? std::max(1, s.common.epochs / 3) : s.common.epochs;
+    return s;
+}
+
+// The training cost of both trained networks after each epoch.
+nn::MetricsLog cost_log(const Stall& st) {
+    nn::MetricsLog log({"epoch", "trained_cost", "wide_cost"}, false);
+    for (size_t i = 0; i < st.trained.size(); ++i) log.add({double(i + 1), st.trained[i], st.wide[i]});
+    return log;
+}
+
+void print_stall(const Stall& st, const Settings& s) {
+    std::printf("stalled training: nielsen f on [0, 1], %zu training points\n", s.points);
+    std::printf("  trained, %zu units: cost %.3g after %d epochs\n", 2 * s.bumps, st.trained.back(), s.epochs);
+    std::printf("  trained, %zu units: cost %.3g\n", s.wide, st.wide.back());
+    std::printf("  bumps_network, %zu bumps = %zu units, no training: cost %.3g\n", s.bumps, 2 * s.bumps,
+                st.constructed);
+}
+
+void plot_extrapolation(const Extrapolation& e, size_t width, nn::Outputs& out) {
+    nn::save_png(extrapolation_figure(e, width), out.path("limits_extrapolation.png"), {1000, 560});
+    out.figure("limits_extrapolation.png",
+               "A network trained on [-1, 1] (between the vertical lines) to fit sin(2 pi x), drawn on "
+               "[-3, 3]. Inside, the fit and the target agree; outside, every tanh unit saturates, so "
+               "the network tends to a constant while the sine goes on. The theorem is about the "
+               "interval it was given, and so is training.");
+}
+
+void plot_stall(const Stall& st, const Settings& s, nn::Outputs& out) {
+    nn::save_png({loss_figure(st, s), stall_fits_figure(st, s)}, 2, out.path("limits_stall.png"), {1400, 600});
+    out.figure("limits_stall.png",
+               "Left: the training cost of two trained networks on nielsen f (log scale), against the "
+               "cost of bumps_network with as many units as the narrower one, built by hand and never "
+               "trained (dashed). Training levels off above it: gradient descent fits the slow part of "
+               "f and leaves the ripple 0.05 cos(50 x). Right: the fits of the two networks with the "
+               "same number of units.");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     return nn::run_program(argc, argv, [&] {
-        nn::Cli cli("limits", "Extrapolation and stalled training: what the universal approximation theorem does not say",
-                    "out/04-universal-approximation");
-        cli.add_epochs(600);
-        Settings s;
-        cli.options().add_options()
-            ("width", nn::po::value(&s.width)->default_value(s.width), "hidden units of the extrapolating network")
-            ("bumps", nn::po::value(&s.bumps)->default_value(s.bumps),
-             "bumps of the constructed network; the trained one gets the same 2 x bumps units")
-            ("wide", nn::po::value(&s.wide)->default_value(s.wide), "hidden units of the wider trained network")
-            ("points", nn::po::value(&s.points)->default_value(s.points), "training points")
-            ("batch", nn::po::value(&s.batch)->default_value(s.batch), "examples per mini-batch")
-            ("eta", nn::po::value(&s.eta)->default_value(s.eta), "Adam's first learning rate (falls to 1/100 of it)");
-        nn::CommonOptions opt = cli.parse(argc, argv);
-        nn::require_in_range("--width", double(s.width), 1, 4096);
-        nn::require_in_range("--bumps", double(s.bumps), 1, 1000);
-        nn::require_in_range("--wide", double(s.wide), 1, 4096);
-        nn::require_in_range("--points", double(s.points), 2, 1e5);
-        nn::require_in_range("--batch", double(s.batch), 1, double(s.points));
-        nn::require_in_range("--eta", s.eta, 1e-6, 1);
-        // --quick: a third of the epochs.
-        int epochs = opt.quick ? std::max(1, opt.epochs / 3) : opt.epochs;
-        nn::Outputs out(opt, "limits");
+        const Settings s = read_settings(argc, argv);
+        nn::Outputs out(s.common, "limits");
 
-        nn::Rng rng(opt.seed);
-        auto start = std::chrono::steady_clock::now();
-        Extrapolation e = extrapolate(s, epochs, rng);
-        std::printf("extrapolation: sin(2 pi x), trained on [-1, 1], %zu units, %d epochs\n", s.width, epochs);
+        nn::Rng rng(s.common.seed);
+        nn::Stopwatch watch;
+        Extrapolation e = extrapolate(s, s.epochs, rng);
+        std::printf("extrapolation: sin(2 pi x), trained on [-1, 1], %zu units, %d epochs\n", s.width, s.epochs);
         std::printf("  max error inside [-1, 1] %.4f, outside (on [-3, 3]) %.4f\n", e.inside, e.outside);
-        Stall st = stall(s, epochs, rng);
-        nn::MetricsLog log({"epoch", "trained_cost", "wide_cost"}, false);
-        for (size_t i = 0; i < st.trained.size(); ++i) log.add({double(i + 1), st.trained[i], st.wide[i]});
-        double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        Stall st = stall(s, s.epochs, rng);
+        nn::MetricsLog log = cost_log(st);
+        double seconds = watch.seconds();
         log.write_csv(out.path("limits.csv"));
-        std::printf("stalled training: nielsen f on [0, 1], %zu training points\n", s.points);
-        std::printf("  trained, %zu units: cost %.3g after %d epochs\n", 2 * s.bumps, st.trained.back(), epochs);
-        std::printf("  trained, %zu units: cost %.3g\n", s.wide, st.wide.back());
-        std::printf("  bumps_network, %zu bumps = %zu units, no training: cost %.3g\n", s.bumps, 2 * s.bumps,
-                    st.constructed);
+        print_stall(st, s);
 
-        nn::save_png(extrapolation_figure(e, s.width), out.path("limits_extrapolation.png"), {1000, 560});
-        out.figure("limits_extrapolation.png",
-                   "A network trained on [-1, 1] (between the vertical lines) to fit sin(2 pi x), drawn on "
-                   "[-3, 3]. Inside, the fit and the target agree; outside, every tanh unit saturates, so "
-                   "the network tends to a constant while the sine goes on. The theorem is about the "
-                   "interval it was given, and so is training.");
-        nn::save_png({loss_figure(st, s), stall_fits_figure(st, s)}, 2, out.path("limits_stall.png"), {1400, 600});
-        out.figure("limits_stall.png",
-                   "Left: the training cost of two trained networks on nielsen f (log scale), against the "
-                   "cost of bumps_network with as many units as the narrower one, built by hand and never "
-                   "trained (dashed). Training levels off above it: gradient descent fits the slow part of "
-                   "f and leaves the ripple 0.05 cos(50 x). Right: the fits of the two networks with the "
-                   "same number of units.");
+        plot_extrapolation(e, s.width, out);
+        plot_stall(st, s, out);
 
         out.result({{"inside_max", nn::fixed(e.inside, 4)},
                     {"outside_max", nn::fixed(e.outside, 4)},
@@ -243,7 +260,7 @@ int main(int argc, char** argv) {
                     {"wide_cost", nn::significant(st.wide.back(), 3)},
                     {"constructed_cost", nn::significant(st.constructed, 3)},
                     {"units", std::to_string(2 * s.bumps)},
-                    {"epochs", std::to_string(epochs)},
+                    {"epochs", std::to_string(s.epochs)},
                     {"seconds", nn::fixed(seconds, 1)}});
     });
 }

@@ -15,7 +15,6 @@
 //
 //   build/release/bin/04-universal-approximation/width [--widest 256] [--epochs 600]
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -34,6 +33,7 @@
 #include "common/plot.hpp"
 #include "common/progress.hpp"
 #include "common/random.hpp"
+#include "common/stopwatch.hpp"
 
 namespace {
 
@@ -55,9 +55,12 @@ std::vector<Target> targets() {
 }
 
 struct Settings {
+    nn::CommonOptions common;
     size_t widest = 256, points = 256, batch = 32;
     float eta = 0.01f, spread = 4.0f;
     std::string activation = "tanh";
+    int epochs = 0;              // after --quick
+    std::vector<size_t> widths;  // 1 to widest, after --quick
 };
 
 // The network sees t = 2 (x - lo) / (hi - lo) - 1 in [-1, 1], whatever the target's interval.
@@ -130,8 +133,7 @@ bool drawn(size_t width, const std::vector<size_t>& widths) {
 const char* const kColors[] = {"#E15759", "#F28E2B", "#59A14F", "#4E79A7", "#B07AA1"};
 
 nn::Figure fits_panel(const Target& target, const std::vector<std::pair<size_t, Curve>>& fits) {
-    nn::Axes axes{"target " + target.title, "x", "y"};
-    nn::Figure figure(axes);
+    nn::Figure figure({.title = "target " + target.title, .xlabel = "x", .ylabel = "y"});
     Curve truth;
     for (size_t i = 0; i <= 1000; ++i) {
         truth.x.push_back(target.lo + (target.hi - target.lo) * double(i) / 1000.0);
@@ -146,9 +148,9 @@ nn::Figure fits_panel(const Target& target, const std::vector<std::pair<size_t, 
 
 nn::Figure error_panel(const std::string& what, const std::vector<Target>& all, const std::vector<size_t>& widths,
                        const std::vector<std::vector<Errors>>& errors, bool max) {
-    nn::Axes axes{what + " error against width", "hidden units m", what + " error on a fine grid", true, true};
-    axes.xrange = {{0.8, 1.25 * double(widths.back())}};
-    nn::Figure figure(axes);
+    nn::Figure figure({.title = what + " error against width", .xlabel = "hidden units m",
+                       .ylabel = what + " error on a fine grid", .logx = true, .logy = true,
+                       .xrange = std::pair{0.8, 1.25 * double(widths.back())}});
     std::vector<double> x(widths.begin(), widths.end());
     for (size_t t = 0; t < all.size(); ++t) {
         std::vector<double> y;
@@ -158,86 +160,109 @@ nn::Figure error_panel(const std::string& what, const std::vector<Target>& all, 
     return figure;
 }
 
+Settings read_settings(int argc, char** argv) {
+    nn::Cli cli("width", "Trained one-hidden-layer networks of growing width against four targets",
+                "out/04-universal-approximation");
+    cli.add_epochs(600);
+    Settings s;
+    cli.option("widest", s.widest, "the largest width m (1 to 1024)", nn::between(1, 1024));
+    cli.option("points", s.points, "training points per target", nn::between(2, 1e5));
+    cli.option("batch", s.batch, "examples per mini-batch");
+    cli.option("eta", s.eta, "Adam's first learning rate (falls to 1/100 of it)", nn::between(1e-6, 1));
+    cli.option("spread", s.spread, "standard deviation of the first weights", nn::between(1e-3, 1e3));
+    cli.option("activation", s.activation, "hidden units: tanh or sigmoid", nn::one_of({"tanh", "sigmoid"}));
+    s.common = cli.parse(argc, argv);
+    nn::require_in_range("--batch", double(s.batch), 1, double(s.points));  // its range depends on --points
+    // --quick: widths 1, 4, 16, 64 at most, and a third of the epochs.
+    s.epochs = s.common.quick ? std::max(1, s.common.epochs / 3) : s.common.epochs;
+    s.widths = widths_up_to(s.common.quick ? std::min<size_t>(s.widest, 64) : s.widest, s.common.quick);
+    return s;
+}
+
+// Every target's networks of every width: their errors (errors[t], one per width), the
+// curves drawn (fits[t]), and both errors of every target in one row per width (log).
+struct Results {
+    nn::MetricsLog log;
+    std::vector<std::vector<Errors>> errors;
+    std::vector<std::vector<std::pair<size_t, Curve>>> fits;
+};
+
+Results train_every_width(const std::vector<Target>& all, const Settings& s, nn::Rng& rng) {
+    std::vector<std::string> columns{"width"};
+    for (const Target& t : all) columns.insert(columns.end(), {t.key + "_max", t.key + "_rms"});
+    Results r{nn::MetricsLog(columns), std::vector<std::vector<Errors>>(all.size()),
+              std::vector<std::vector<std::pair<size_t, Curve>>>(all.size())};
+    std::printf("%zu training points per target, %d epochs of Adam, batches of %zu, %s units\n", s.points,
+                s.epochs, s.batch, s.activation.c_str());
+    nn::Progress progress("widths", s.widths.size(), s.common.progress);
+    for (size_t width : s.widths) {
+        std::vector<double> row{double(width)};
+        for (size_t t = 0; t < all.size(); ++t) {
+            bp::Network net = train_network(all[t], width, s.epochs, s, rng);
+            Curve curve = network_curve(net, all[t]);
+            r.errors[t].push_back(errors_of(curve, all[t]));
+            row.insert(row.end(), {r.errors[t].back().max, r.errors[t].back().rms});
+            if (drawn(width, s.widths)) r.fits[t].emplace_back(width, std::move(curve));
+        }
+        r.log.add(row);
+        progress.tick();
+    }
+    return r;
+}
+
+void plot_fits(const std::vector<Target>& all, const std::vector<std::vector<std::pair<size_t, Curve>>>& fits,
+               nn::Outputs& out) {
+    std::vector<nn::Figure> panels;
+    for (size_t t = 0; t < all.size(); ++t) panels.push_back(fits_panel(all[t], fits[t]));
+    nn::save_png(panels, 2, out.path("width_fits.png"), {1200, 900});
+    out.figure("width_fits.png",
+               "Trained networks [1, m, 1] of a few widths m (colors) over each target (thick gray). "
+               "One unit is one tanh: it can only make one bend. With more units the fit follows "
+               "sin and |x| closely; the step, which is not continuous, is approached but never met: "
+               "a sum of smooth units always climbs from 0 to 1 over some width.");
+}
+
+void plot_errors(const std::vector<Target>& all, const std::vector<size_t>& widths,
+                 const std::vector<std::vector<Errors>>& errors, nn::Outputs& out) {
+    nn::save_png({error_panel("max", all, widths, errors, true), error_panel("RMS", all, widths, errors, false)}, 2,
+                 out.path("width_errors.png"), {1300, 560});
+    out.figure("width_errors.png",
+               "Largest (left) and root-mean-square (right) error of each target on 1001 points, "
+               "against the width m, on log-log axes. Both fall with width for the continuous "
+               "targets until training, not the width, limits them. For the step the largest error "
+               "stays near 1/2 (at the jump) though the RMS error falls; for nielsen f both level "
+               "off early: training misses its fast ripple 0.05 cos(50 x) (see the program limits).");
+}
+
+void report(const std::vector<Target>& all, const Settings& s, const std::vector<std::vector<Errors>>& errors,
+            double seconds, nn::Outputs& out) {
+    std::vector<std::pair<std::string, std::string>> result{{"widest", std::to_string(s.widths.back())}};
+    for (size_t t = 0; t < all.size(); ++t) {
+        result.emplace_back(all[t].key + "_max", nn::fixed(errors[t].back().max, 4));
+        result.emplace_back(all[t].key + "_rms", nn::fixed(errors[t].back().rms, 4));
+        result.emplace_back(all[t].key + "_rms_narrowest", nn::fixed(errors[t].front().rms, 4));
+    }
+    result.emplace_back("epochs", std::to_string(s.epochs));
+    result.emplace_back("seconds", nn::fixed(seconds, 1));
+    out.result(result);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     return nn::run_program(argc, argv, [&] {
-        nn::Cli cli("width", "Trained one-hidden-layer networks of growing width against four targets",
-                    "out/04-universal-approximation");
-        cli.add_epochs(600);
-        Settings s;
-        cli.options().add_options()
-            ("widest", nn::po::value(&s.widest)->default_value(s.widest), "the largest width m (1 to 1024)")
-            ("points", nn::po::value(&s.points)->default_value(s.points), "training points per target")
-            ("batch", nn::po::value(&s.batch)->default_value(s.batch), "examples per mini-batch")
-            ("eta", nn::po::value(&s.eta)->default_value(s.eta), "Adam's first learning rate (falls to 1/100 of it)")
-            ("spread", nn::po::value(&s.spread)->default_value(s.spread), "standard deviation of the first weights")
-            ("activation", nn::po::value(&s.activation)->default_value(s.activation), "hidden units: tanh or sigmoid");
-        nn::CommonOptions opt = cli.parse(argc, argv);
-        nn::require_in_range("--widest", double(s.widest), 1, 1024);
-        nn::require_in_range("--points", double(s.points), 2, 1e5);
-        nn::require_in_range("--batch", double(s.batch), 1, double(s.points));
-        nn::require_in_range("--eta", s.eta, 1e-6, 1);
-        nn::require_in_range("--spread", s.spread, 1e-3, 1e3);
-        if (s.activation != "tanh" && s.activation != "sigmoid")
-            throw nn::UsageError("--activation must be tanh or sigmoid (got '" + s.activation + "')");
-        // --quick: widths 1, 4, 16, 64 at most, and a third of the epochs.
-        int epochs = opt.quick ? std::max(1, opt.epochs / 3) : opt.epochs;
-        size_t widest = opt.quick ? std::min<size_t>(s.widest, 64) : s.widest;
-        std::vector<size_t> widths = widths_up_to(widest, opt.quick);
-        nn::Outputs out(opt, "width");
+        const Settings s = read_settings(argc, argv);
+        nn::Outputs out(s.common, "width");
 
-        nn::Rng rng(opt.seed);
-        auto start = std::chrono::steady_clock::now();
+        nn::Rng rng(s.common.seed);
+        nn::Stopwatch watch;
         std::vector<Target> all = targets();
-        std::vector<std::string> columns{"width"};
-        for (const Target& t : all) columns.insert(columns.end(), {t.key + "_max", t.key + "_rms"});
-        nn::MetricsLog log(columns);
-        std::vector<std::vector<Errors>> errors(all.size());
-        std::vector<std::vector<std::pair<size_t, Curve>>> fits(all.size());
-        std::printf("%zu training points per target, %d epochs of Adam, batches of %zu, %s units\n", s.points,
-                    epochs, s.batch, s.activation.c_str());
-        nn::Progress progress("widths", widths.size(), opt.progress);
-        for (size_t width : widths) {
-            std::vector<double> row{double(width)};
-            for (size_t t = 0; t < all.size(); ++t) {
-                bp::Network net = train_network(all[t], width, epochs, s, rng);
-                Curve curve = network_curve(net, all[t]);
-                errors[t].push_back(errors_of(curve, all[t]));
-                row.insert(row.end(), {errors[t].back().max, errors[t].back().rms});
-                if (drawn(width, widths)) fits[t].emplace_back(width, std::move(curve));
-            }
-            log.add(row);
-            progress.tick();
-        }
-        double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        log.write_csv(out.path("width.csv"));
+        Results results = train_every_width(all, s, rng);
+        double seconds = watch.seconds();
+        results.log.write_csv(out.path("width.csv"));
 
-        std::vector<nn::Figure> panels;
-        for (size_t t = 0; t < all.size(); ++t) panels.push_back(fits_panel(all[t], fits[t]));
-        nn::save_png(panels, 2, out.path("width_fits.png"), {1200, 900});
-        out.figure("width_fits.png",
-                   "Trained networks [1, m, 1] of a few widths m (colors) over each target (thick gray). "
-                   "One unit is one tanh: it can only make one bend. With more units the fit follows "
-                   "sin and |x| closely; the step, which is not continuous, is approached but never met: "
-                   "a sum of smooth units always climbs from 0 to 1 over some width.");
-        nn::save_png({error_panel("max", all, widths, errors, true), error_panel("RMS", all, widths, errors, false)}, 2,
-                     out.path("width_errors.png"), {1300, 560});
-        out.figure("width_errors.png",
-                   "Largest (left) and root-mean-square (right) error of each target on 1001 points, "
-                   "against the width m, on log-log axes. Both fall with width for the continuous "
-                   "targets until training, not the width, limits them. For the step the largest error "
-                   "stays near 1/2 (at the jump) though the RMS error falls; for nielsen f both level "
-                   "off early: training misses its fast ripple 0.05 cos(50 x) (see the program limits).");
-
-        std::vector<std::pair<std::string, std::string>> result{{"widest", std::to_string(widths.back())}};
-        for (size_t t = 0; t < all.size(); ++t) {
-            result.emplace_back(all[t].key + "_max", nn::fixed(errors[t].back().max, 4));
-            result.emplace_back(all[t].key + "_rms", nn::fixed(errors[t].back().rms, 4));
-            result.emplace_back(all[t].key + "_rms_narrowest", nn::fixed(errors[t].front().rms, 4));
-        }
-        result.emplace_back("epochs", std::to_string(epochs));
-        result.emplace_back("seconds", nn::fixed(seconds, 1));
-        out.result(result);
+        plot_fits(all, results.fits, out);
+        plot_errors(all, s.widths, results.errors, out);
+        report(all, s, results.errors, seconds, out);
     });
 }

@@ -6,7 +6,6 @@
 //
 //   build/release/bin/A-matrix-multiply/ladder_bench [--max-n 2048] [--openblas FILE]
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <optional>
@@ -22,6 +21,7 @@
 #include "common/metrics.hpp"
 #include "common/plot.hpp"
 #include "common/random.hpp"
+#include "common/stopwatch.hpp"
 
 namespace {
 
@@ -39,11 +39,11 @@ double gflops(ladder::Multiply multiply, int n, const Timing& timing, nn::Rng& r
     for (int rep = 0; rep < timing.repetitions; ++rep) {
         long calls = 0;
         double seconds = 0;
-        const auto start = std::chrono::steady_clock::now();
+        const nn::Stopwatch watch;
         do {
             multiply(n, n, n, A.data(), B.data(), C.data());
             ++calls;
-            seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            seconds = watch.seconds();
         } while (seconds < timing.min_seconds);
         best = std::max(best, 2.0 * n * n * n * calls / seconds / 1e9);
         if (seconds > 2.0) break;  // one slow call is measurement enough (naive at n = 1024)
@@ -137,12 +137,10 @@ int main(int argc, char** argv) {
         nn::Cli cli("ladder_bench", "every rung of the matrix-multiply ladder against n", "out/A-matrix-multiply");
         int max_n = 2048;
         std::string openblas_csv = "out/bench/gemm.csv";
-        cli.options().add_options()
-            ("max-n", nn::po::value(&max_n)->default_value(2048)->value_name("N"), "largest n (64 to 4096; --quick: at most 512)")
-            ("openblas", nn::po::value(&openblas_csv)->default_value(openblas_csv)->value_name("FILE"),
-             "OpenBLAS GFLOP/s written by `make bench`; drawn when the file exists");
+        cli.option("max-n", max_n, "largest n (64 to 4096; --quick: at most 512)", nn::between(64, 4096));
+        cli.option("openblas", openblas_csv, "OpenBLAS GFLOP/s written by `make bench`; drawn when the file exists",
+                   {}, "FILE");
         nn::CommonOptions opt = cli.parse(argc, argv);
-        nn::require_in_range("--max-n", max_n, 64, 4096);
         if (opt.quick) max_n = std::min(max_n, 512);
         const std::optional<nn::MetricsLog> blas = read_openblas(openblas_csv);
         nn::Outputs out(opt, "ladder_bench");
