@@ -115,14 +115,13 @@ inline __m256i lanes(int n, int v) {
 
 // One row of the tile, V vectors of sums, into the n columns of C at c.
 template <int V>
-inline void update_row(float* c, int n, const float* sums, float alpha, float beta) {
+inline void update_row(float* c, int n, const __m256 (&sums)[V], float alpha, float beta) {
     for (int v = 0; v < V; ++v) {
         const __m256i inside = lanes(n, v);
-        const __m256 sum = _mm256_load_ps(sums + 8 * v);
-        const __m256 alpha_sum = _mm256_mul_ps(_mm256_set1_ps(alpha), sum);
+        const __m256 alpha_sum = _mm256_mul_ps(_mm256_set1_ps(alpha), sums[v]);
         const __m256 out =
             beta == 0.0f ? alpha_sum
-                         : _mm256_fmadd_ps(_mm256_set1_ps(alpha), sum,
+                         : _mm256_fmadd_ps(_mm256_set1_ps(alpha), sums[v],
                                            _mm256_mul_ps(_mm256_set1_ps(beta), _mm256_maskload_ps(c + 8 * v, inside)));
         if (n == 8 * V)
             _mm256_storeu_ps(c + 8 * v, out);
@@ -131,16 +130,23 @@ inline void update_row(float* c, int n, const float* sums, float alpha, float be
     }
 }
 
-// The kc steps of an R x (8 V) tile: for the full 6 x 16, 12 accumulators + 2 registers
-// for the row of B + 1 broadcast, 15 of the 16 ymm registers (the tile BLIS uses on
-// Haswell and Zen). So tight that g++ spills an accumulator at the smallest provocation
-// (alpha kept live across the loop, a prefetch), which halves the speed; hence a function
-// of its own that holds nothing else, writing the sums to a tile in memory (12 stores per
-// kc steps, about 1% of the time). The empty asm keeps the row of B in registers: without
-// it, g++ reads b + 8 from memory in each of its 6 FMAs (13 loads per 12 FMAs, measured
-// 10% slower on a Zen 3).
+// Where a tile's sums go: read only once its kc steps are done.
+struct TileOutput {
+    float* c;
+    int ldc, n;  // C's row stride, and its columns inside the tile
+    float alpha, beta;
+};
+
+// An R x (8 V) tile: for the full 6 x 16, 12 accumulators + 2 registers for the row of
+// B + 1 broadcast, 15 of the 16 ymm registers (the tile BLIS uses on Haswell and Zen).
+// So tight that g++ spills an accumulator at the smallest provocation (alpha kept live
+// across the loop, a prefetch), which halves the speed; hence a function of its own that
+// holds nothing else during the kc steps and reads where the sums go only after them
+// (the asm "memory" barrier keeps g++ from loading alpha, beta or n any earlier). The
+// empty asm in the loop keeps the row of B in registers: without it, g++ reads b + 8
+// from memory in each of its 6 FMAs (13 loads per 12 FMAs, measured 10% slower on a Zen 3).
 template <int R, int V>
-[[gnu::noinline]] void accumulate_tile(int kc, const float* a, const float* b, int ldb, float* tile) {
+[[gnu::noinline]] void tile_kernel(int kc, const float* a, const float* b, int ldb, const TileOutput* out) {
     __m256 acc[R][V];
 #pragma GCC unroll 6
     for (int r = 0; r < R; ++r)
@@ -158,38 +164,31 @@ template <int R, int V>
             for (int v = 0; v < V; ++v) acc[r][v] = _mm256_fmadd_ps(ar, row_b[v], acc[r][v]);
         }
     }
+    asm volatile("" ::: "memory");
+    const TileOutput o = *out;
     // (Every loop over acc is unrolled, or g++ keeps acc in memory.)
 #pragma GCC unroll 6
-    for (int r = 0; r < R; ++r)
-        for (int v = 0; v < V; ++v) _mm256_store_ps(tile + r * NR + 8 * v, acc[r][v]);
-}
-
-// An R x (8 V) tile. The rows of C it updates are asked for before the kc steps, so
-// that they are in L1 when the sums arrive (they are ldc apart: the prefetchers do not
-// guess them).
-template <int R, int V>
-inline void tile_kernel(int n, int kc, const float* a, const float* b, int ldb, float* c, int ldc,
-                        float alpha, float beta) {
-    for (int r = 0; r < R; ++r) {
-        _mm_prefetch(reinterpret_cast<const char*>(c + size_t(r) * ldc), _MM_HINT_T0);
-        _mm_prefetch(reinterpret_cast<const char*>(c + size_t(r) * ldc + 8 * V - 1), _MM_HINT_T0);
-    }
-    alignas(32) float tile[R * NR];
-    accumulate_tile<R, V>(kc, a, b, ldb, tile);
-    for (int r = 0; r < R; ++r) update_row<V>(c + size_t(r) * ldc, n, tile + r * NR, alpha, beta);
+    for (int r = 0; r < R; ++r) update_row<V>(o.c + size_t(r) * o.ldc, o.n, acc[r], o.alpha, o.beta);
 }
 
 // The tile that fits the m x n corner: the full 6 x 16 inside C, fewer rows and one
 // vector of columns at its edges (rather than multiplying the zeros of the padding).
+// The rows of C it updates are asked for before the kc steps, so that they are in L1
+// when the sums arrive (they are ldc apart: the prefetchers do not guess them).
 template <int R = MR>
 inline void micro_kernel(int m, int n, int kc, const float* a, const float* b, int ldb, float* c,
                          int ldc, float alpha, float beta) {
     if constexpr (R > 1)
         if (m < R) return micro_kernel<R - 1>(m, n, kc, a, b, ldb, c, ldc, alpha, beta);
+    for (int r = 0; r < R; ++r) {
+        _mm_prefetch(reinterpret_cast<const char*>(c + size_t(r) * ldc), _MM_HINT_T0);
+        _mm_prefetch(reinterpret_cast<const char*>(c + size_t(r) * ldc + n - 1), _MM_HINT_T0);
+    }
+    const TileOutput out{c, ldc, n, alpha, beta};
     if (n > 8)
-        tile_kernel<R, 2>(n, kc, a, b, ldb, c, ldc, alpha, beta);
+        tile_kernel<R, 2>(kc, a, b, ldb, &out);
     else
-        tile_kernel<R, 1>(n, kc, a, b, ldb, c, ldc, alpha, beta);
+        tile_kernel<R, 1>(kc, a, b, ldb, &out);
 }
 
 #else

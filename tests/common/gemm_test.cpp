@@ -182,3 +182,55 @@ TEST(GemmKernel, LeavesCUnchangedWhenMOrNIsZeroAndScalesItWhenKIsZero) {
     nn::gemm(Trans::No, Trans::No, 2, 2, 0, 1.0f, none.data(), 1, none.data(), 2, 0.5f, C.data(), 2);
     EXPECT_EQ(C, (std::vector<float>{0.5f, 1, 1.5f, 2}));
 }
+
+namespace {
+
+// FNV-1a over the bits of every element of C, for the products below.
+uint64_t hash_of_products() {
+    struct Product {
+        int M, N, K;
+        Trans ta, tb;
+        float alpha, beta;
+    };
+    const Trans No = Trans::No, Yes = Trans::Yes;
+    // Every path of gemm(): the naive loop, a row or two, dot products (with and without a
+    // tail past the last 16 of K), the packed product with ragged edges and with K in two
+    // blocks of K_C; alpha and beta plain and not.
+    const Product products[] = {
+        {3, 5, 7, No, No, 1, 0},        {1, 9, 70, No, Yes, 0.5f, -0.5f}, {2, 300, 50, No, No, 1, 1},
+        {10, 30, 784, No, Yes, 1, 1},   {1000, 10, 784, No, Yes, 1, 0},   {7, 13, 100, No, Yes, 0.5f, 1},
+        {13, 7, 93, No, Yes, 1, -0.5f}, {64, 784, 100, No, No, 1, 0},     {64, 784, 100, No, Yes, 1, 1},
+        {64, 784, 100, Yes, No, 0.1f, 0}, {64, 784, 100, Yes, Yes, 1, -0.5f}, {30, 784, 10, Yes, No, 0.1f, 0},
+        {100, 100, 600, No, No, 1, 1},  {33, 47, 29, Yes, Yes, 0.5f, 0},  {129, 65, 1031, No, Yes, 1, 0},
+    };
+    nn::Rng rng(2026);
+    uint64_t hash = 14695981039346656037ull;
+    for (const Product& p : products) {
+        std::vector<float> A(size_t(p.M) * p.K), B(size_t(p.K) * p.N), C(size_t(p.M) * p.N);
+        for (float& x : A) x = rng.uniform(-1.0f, 1.0f);
+        for (float& x : B) x = rng.uniform(-1.0f, 1.0f);
+        for (float& x : C) x = rng.uniform(-1.0f, 1.0f);
+        nn::gemm(p.ta, p.tb, p.M, p.N, p.K, p.alpha, A.data(), p.ta == No ? p.K : p.M, B.data(),
+                 p.tb == No ? p.N : p.K, p.beta, C.data(), p.N);
+        for (float c : C) {
+            uint32_t bits;
+            std::memcpy(&bits, &c, sizeof bits);
+            hash = (hash ^ bits) * 1099511628211ull;
+        }
+    }
+    return hash;
+}
+
+}  // namespace
+
+// What README.md promises: the AVX-512 and the AVX2 kernels (any machine with FMA) give
+// the same bits. CI runs this on both builds, so a change that sums in another order on
+// one of them, or leaves the compiler free to contract a * b + c differently, fails here.
+// A deliberate change of the order changes the constant, on every FMA build alike.
+TEST(GemmBits, AreTheSameOnEveryKernelWithFma) {
+#if defined(__FMA__)
+    EXPECT_EQ(hash_of_products(), 0x7f56289caabdb9e2u) << "printed in hex: " << std::hex << hash_of_products();
+#else
+    GTEST_SKIP() << "the portable kernel, without FMA, rounds each product before adding it";
+#endif
+}
