@@ -91,8 +91,10 @@ public:
                 accepts.check("--" + name, value);
         });
     }
-    // --name FILE with no default: `value` stays empty unless given.
+    // --name FILE, --name WORD with no default: `value` stays empty unless given (a
+    // program that tells "not given" from any value, e.g. a data set that --csv replaces).
     void file_option(const std::string& name, std::string& value, const std::string& help);
+    void word_option(const std::string& name, std::string& value, const std::string& help);
 
     po::options_description& options() { return options_; }  // for what option() cannot say
 

@@ -177,7 +177,9 @@ void pack_panel(const float* x, size_t step_p, size_t step_w, int kc, int width,
     }
     for (; p < kc; ++p, dst += W) {
         const float* row = x + size_t(p) * step_p;
-        if (step_w == 1)
+        if (step_w == 1 && width == W)
+            std::memcpy(dst, row, sizeof(float) * W);  // a constant size: a few vector moves, no call
+        else if (step_w == 1)
             std::copy(row, row + width, dst);
         else
             for (int w = 0; w < width; ++w) dst[w] = row[w * step_w];
@@ -311,15 +313,15 @@ static_assert(kLanes % kVectorFloats == 0, "16 lanes are whole vectors");
 
 // A tile of DA rows of A by DB rows of B: DA x DB x kSplit accumulators, DA vectors of A
 // and one of B in flight, as many as the registers hold (AVX-512: 5 x 5 + 6 = 31 of 32
-// registers; AVX2: 5 x 1 x 2 + 6 = 16 of 16; SSE: 1 x 3 x 4 + 2 = 14 of 16). Each step
+// registers; AVX2: 1 x 6 x 2 + 2 = 14 of 16; SSE: 1 x 3 x 4 + 2 = 14 of 16). Each step
 // loads DA + DB vectors for DA x DB FMAs, and when the rows do not fit in L1 the loads
 // set the pace: on a Zen 4, 10 x 30 x 784 went from 50 to 82 GFLOP/s from 2 x 4 to 5 x 5.
-// On AVX2, where each dot product takes two registers, 5 x 1 beat 2 x 3 on chapter 1's
-// 1000 x 10 x 784 by 20% (the few rows, 10 = 2 x 5, are read once per row of the many).
+// On AVX2, where each dot product takes two registers, 1 x 6 beat 2 x 3 by 10% on both
+// chapter 1's 1000 x 10 x 784 and chapter 3's 10 x 30 x 784.
 #if defined(__AVX512F__)
 constexpr int kDotA = 5, kDotB = 5;
 #elif defined(__AVX2__)
-constexpr int kDotA = 5, kDotB = 1;
+constexpr int kDotA = 1, kDotB = 6;
 #else
 constexpr int kDotA = 1, kDotB = 3;
 #endif

@@ -170,7 +170,9 @@ struct OptionsCli : nn::Cli {
         option("k", k, "tent maps", nn::between(1, 7));
         option("activation", activation, "hidden units", nn::one_of({"sigmoid", "tanh", "relu"}));
         file_option("save", save, "write the network to FILE");
+        word_option("set", set, "a toy data set");
     }
+    std::string set;
 };
 
 // What parse() throws for these arguments to OptionsCli ("" when it accepts them).
@@ -220,7 +222,7 @@ TEST(CliOption, ChecksTheRangeAtParseWithTheRequireMessages) {
 TEST(CliOption, HelpShowsTheKindOfValueAndTheDefault) {
     OptionsCli cli;
     const std::string usage = cli.usage();
-    for (const char* shown : {"--eta X (=0.5)", "--k N (=3)", "--activation WORD (=tanh)", "--save FILE"})
+    for (const char* shown : {"--eta X (=0.5)", "--k N (=3)", "--activation WORD (=tanh)", "--save FILE", "--set WORD "})
         EXPECT_NE(usage.find(shown), std::string::npos) << shown << " in\n" << usage;
 }
 

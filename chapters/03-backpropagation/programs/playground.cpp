@@ -401,11 +401,9 @@ void write_figures(const Network& net, const Problem& p, const nn::MetricsLog& l
 
 // --set and --target have no default: check() tells whether they were given.
 void declare_options(nn::Cli& cli, Settings& s) {
-    cli.options().add_options()
-        ("set", nn::po::value(&s.set)->value_name("WORD"), "circle, xor, gauss, spiral or moons (default spiral)");
+    cli.word_option("set", s.set, "circle, xor, gauss, spiral or moons (default spiral)");
     cli.file_option("csv", s.csv, "learn this CSV file instead: a header line, then rows of numbers");
-    cli.options().add_options()
-        ("target", nn::po::value(&s.target)->value_name("WORD"), "with --csv: the column to predict");
+    cli.word_option("target", s.target, "with --csv: the column to predict");
     cli.option("task", s.task, "with --csv: auto, classification or regression");
     cli.option("hidden", s.hidden, "sizes of the hidden layers, or none", {}, "LIST");
     cli.option("activation", s.activation, "of the hidden units: tanh, relu, sigmoid or linear");
