@@ -186,7 +186,7 @@ TEST(GemmKernel, LeavesCUnchangedWhenMOrNIsZeroAndScalesItWhenKIsZero) {
 namespace {
 
 // FNV-1a over the bits of every element of C, for the products below.
-uint64_t hash_of_products() {
+[[maybe_unused]] uint64_t hash_of_products() {  // (unused where there is no FMA)
     struct Product {
         int M, N, K;
         Trans ta, tb;
