@@ -111,7 +111,8 @@ int round_up(int n, int multiple) { return (n + multiple - 1) / multiple * multi
 
 // a * b + c, rounded once where the CPU has FMA, as the micro-kernels compute it. Written
 // out because g++ contracts a * b + c into an FMA as it sees fit, which is not the same
-// choice on every target: the loops below then gave other last bits on AVX2 than on AVX-512.
+// choice on every target (the loops below gave other last bits on AVX2 than on AVX-512)
+// nor at every optimisation level.
 inline float multiply_add(float a, float b, float c) {
 #if defined(__FMA__)
     return std::fma(a, b, c);
@@ -290,7 +291,7 @@ void gemm_few_rows(const Operand& A, const float* B, int ldb, int M, int N, int 
         for (int p = 0; p < K; ++p) {
             const float a = alpha * A.at(i, p);
             const float* b = B + size_t(p) * ldb;
-            for (int j = 0; j < N; ++j) c[j] += a * b[j];
+            for (int j = 0; j < N; ++j) c[j] = multiply_add(a, b[j], c[j]);
         }
     }
 }
@@ -325,6 +326,19 @@ constexpr int kDotA = 1, kDotB = 6;
 #else
 constexpr int kDotA = 1, kDotB = 3;
 #endif
+
+// x * y + s lane by lane, rounded once where the CPU has FMA: written out, like
+// multiply_add, so that the bits do not depend on whether the optimiser contracts it
+// (g++ does at -O2 and above, not at the -O1 of the sanitizer build).
+Vec multiply_add(Vec x, Vec y, Vec s) {
+#if defined(__AVX512F__)
+    return Vec(_mm512_fmadd_ps(__m512(x), __m512(y), __m512(s)));
+#elif defined(__AVX2__) && defined(__FMA__)
+    return Vec(_mm256_fmadd_ps(__m256(x), __m256(y), __m256(s)));
+#else
+    return x * y + s;
+#endif
+}
 
 Vec load_vec(const float* p) {
     Vec v;
@@ -370,7 +384,7 @@ void dot_tile(const float* A, int lda, const float* B, int ldb, int i, int j, in
             for (int r = 0; r < DA; ++r) x[r] = load_vec(a[r] + at);
             for (int q = 0; q < DB; ++q) {
                 const Vec y = load_vec(b[q] + at);
-                for (int r = 0; r < DA; ++r) s[r][q][h] += x[r] * y;
+                for (int r = 0; r < DA; ++r) s[r][q][h] = multiply_add(x[r], y, s[r][q][h]);
             }
         }
     }
