@@ -47,13 +47,14 @@ BENCH_PACKAGES := libopenblas-dev python3-torch python3-numpy
 # ------------------------------------------------------------------ sources
 
 CHAPTERS      := $(notdir $(wildcard chapters/[0-9A-Z]*))
-TOOLS         := gallery compare bench reproduce tour hint
+TOOLS         := gallery compare bench reproduce tour hint reset watch
 COMMON_SRC    := $(wildcard common/*.cpp)
 TOOL_LIB_SRC  := $(filter-out $(TOOLS:%=common/tools/%.cpp),$(wildcard common/tools/*.cpp))
 SOLUTION_SRC  := $(wildcard solutions/*/*.cpp)
 GIVEN_SRC     := $(wildcard chapters/*/given_*.cpp)
 PROGRAM_SRC   := $(wildcard chapters/*/programs/*.cpp)
-TEST_SRC      := $(wildcard tests/*/*_test.cpp)
+# (tests/checker/ is the checker's test subject, a binary of its own.)
+TEST_SRC      := $(filter-out tests/checker/%,$(wildcard tests/*/*_test.cpp))
 
 # Build lines are short (`  CXX file`); V=1 shows the full commands.
 Q := $(if $(filter 1,$(V)),,@)
@@ -75,9 +76,19 @@ EXERCISE_CHAPTERS := $(notdir $(patsubst %/,%,$(dir $(wildcard exercises/*/*.cpp
 EXERCISE_CHAPTERS := $(sort $(EXERCISE_CHAPTERS))
 learner_obj  = $(call obj,$(wildcard exercises/$(1)/*.cpp) \
                  $(filter-out solutions/$(1)/%,$(SOLUTION_SRC)) $(GIVEN_SRC))
+# The tests of a learner build link the learner's files instrumented (see CHECKED_FLAGS).
+checked_obj   = $(patsubst %.cpp,$(B)/obj/checked/%.o,$(1))
+learner_test_obj = $(call checked_obj,$(wildcard exercises/$(1)/*.cpp)) \
+                 $(call obj,$(filter-out solutions/$(1)/%,$(SOLUTION_SRC)) $(GIVEN_SRC))
 learner_tests = $(B)/learner/$(1)/tests
 learner_programs = $(call program_bins,$(B)/learner,$(wildcard chapters/$(1)/programs/*.cpp))
 
+# make check EX=1.2 needs no CH: the exercise names its chapter.
+ifneq ($(EX),)
+ifeq ($(CH),)
+CH := $(firstword $(subst ., ,$(EX)))
+endif
+endif
 # CH=01 (or 1, or 01-perceptron, or A) -> 01-perceptron; no CH -> every chapter.
 CH_FIRST  := $(firstword $(subst -, ,$(CH)))
 CH_PREFIX := $(if $(filter 1 2 3 4 5 6 7 8 9,$(CH_FIRST)),0$(CH_FIRST),$(CH_FIRST))
@@ -85,6 +96,8 @@ pick      = $(if $(CH),$(filter $(CH_PREFIX)-%,$(1)),$(1))
 SELECTED          := $(call pick,$(CHAPTERS))
 SELECTED_EXERCISE := $(call pick,$(EXERCISE_CHAPTERS))
 CMP               := $(firstword $(SELECTED_EXERCISE))
+# Seconds an exercise's tests may run in `make check` before they are called an endless loop.
+CHECK_TIMEOUT ?= 10
 
 # ------------------------------------------------------------------ compile and link
 
@@ -106,6 +119,16 @@ $(B)/obj/%.o: %.cpp $(B)/build-id
 
 # A learner's own files: warnings are shown, never fatal.
 $(B)/obj/exercises/%.o: WERROR_FLAG :=
+
+# ... and, in the tests `make check` runs, built with AddressSanitizer and UBSan, so that
+# an index out of range or an overflow is reported with the learner's file and line
+# instead of passing silently or crashing somewhere else. Only these files are
+# instrumented; the rest of the test binary runs at full speed.
+CHECKED_FLAGS := -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+$(B)/obj/checked/%.o: %.cpp $(B)/build-id
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CXX   $< (checked)")
+	$(Q)$(CXX) $(CPPFLAGS) $(CXXFLAGS) $(CHECKED_FLAGS) -c $< -o $@
 
 $(LIBCOMMON): $(call obj,$(COMMON_SRC))
 	@mkdir -p $(@D)
@@ -134,10 +157,10 @@ $(ALL_TESTS): $(call obj,tests/main.cpp $(TEST_SRC)) $(SOLUTION_OBJ) $(LIBTOOLS)
 	$(Q)$(CXX) $(LDFLAGS) $^ -lgtest $(LDLIBS) -o $@
 
 define LEARNER_RULES
-$(call learner_tests,$(1)): $(call obj,tests/main.cpp $(wildcard tests/$(1)/*_test.cpp)) $(call learner_obj,$(1)) $(LIBTOOLS) $(LIBCOMMON)
+$(call learner_tests,$(1)): $(call obj,tests/main.cpp $(wildcard tests/$(1)/*_test.cpp)) $(call learner_test_obj,$(1)) $(LIBTOOLS) $(LIBCOMMON)
 	@mkdir -p $$(@D)
 	@$(if $(Q),echo "  LINK  $$@")
-	$(Q)$(CXX) $(LDFLAGS) $$^ -lgtest $(LDLIBS) -o $$@
+	$(Q)$(CXX) $(SANITIZERS) $$^ -lgtest $(LDLIBS) -o $$@
 
 $(B)/learner/$(1)/%: $(B)/obj/chapters/$(1)/programs/%.o $(call learner_obj,$(1)) $(LIBCOMMON)
 	@mkdir -p $$(@D)
@@ -146,11 +169,20 @@ $(B)/learner/$(1)/%: $(B)/obj/chapters/$(1)/programs/%.o $(call learner_obj,$(1)
 endef
 $(foreach c,$(EXERCISE_CHAPTERS),$(eval $(call LEARNER_RULES,$(c))))
 
+# The checker's own test subject: a chapter "9" whose exercises crash, loop, warn and fail
+# on purpose, built as a learner's chapter is; tests/common/check_test.cpp runs
+# `make check`'s code on it and reads what it reports.
+CHECKER_FIXTURE := $(B)/tests/checker_fixture
+$(CHECKER_FIXTURE): $(call obj,tests/main.cpp tests/checker/fixture_test.cpp) $(call checked_obj,tests/checker/exercises/fixture.cpp) $(LIBTOOLS) $(LIBCOMMON)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LINK  $@")
+	$(Q)$(CXX) $(SANITIZERS) $^ -lgtest $(LDLIBS) -o $@
+
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
 
 # ------------------------------------------------------------------ commands
 
-.PHONY: help deps build binaries test check hint compare run tour reproduce bench clean
+.PHONY: help deps build binaries test check hint reset watch compare run tour reproduce bench clean
 
 help:
 	@echo "Neural networks from scratch, in C++: the commands"
@@ -159,7 +191,10 @@ help:
 	@echo "                       in quick mode, and write the gallery out/index.html"
 	@echo "  make test            build and run every test against solutions/ (what CI runs)"
 	@echo "  make check [CH=01]   test YOUR exercise files: done / wrong / not started"
-	@echo "  make hint EX=1.2     print the hint for exercise 1.2"
+	@echo "  make check EX=1.2    check one exercise; \`make check\` alone: every chapter's progress"
+	@echo "  make watch CH=01     re-check the exercise you are on each time you save a file"
+	@echo "  make hint EX=1.2     a hint for exercise 1.2; again for the next one (ALL=1: all of them)"
+	@echo "  make reset EX=1.2    put exercise 1.2's stub back in your file (asks first; keeps a copy)"
 	@echo "  make compare CH=01   run a chapter on your code and on the solution, same seed:"
 	@echo "                       metrics side by side, overlaid curves, first differing tensor"
 	@echo "  make run CH=01       run one chapter's programs (solutions) with their defaults,"
@@ -198,7 +233,8 @@ build: | deps
 	@$(MAKE) --no-print-directory -s -j$(JOBS) binaries
 
 # (Not the bench tool: it links OpenBLAS, which only `make bench` installs.)
-binaries: $(PROGRAMS) $(filter-out $(B)/tools/bench,$(TOOL_BINS)) $(ALL_TESTS) $(foreach c,$(EXERCISE_CHAPTERS),$(call learner_tests,$(c)))
+binaries: $(PROGRAMS) $(filter-out $(B)/tools/bench,$(TOOL_BINS)) $(ALL_TESTS) $(CHECKER_FIXTURE) \
+          $(foreach c,$(EXERCISE_CHAPTERS),$(call learner_tests,$(c)))
 
 # The exercise tests must fail on the stubs (else they check nothing); then everything
 # runs against the solutions. GoogleTest's summary is the last thing printed.
@@ -210,26 +246,43 @@ test: build
 	@echo "== all tests against solutions/"
 	NN_BIN_DIR=$(abspath $(B)/bin) $(ALL_TESTS) --gtest_brief=1
 
+# One exercise (EX=1.2) picks its chapter; without CH or EX, every chapter, a line each.
 check: | deps
 	@if [ -z "$(SELECTED_EXERCISE)" ]; then echo "check: no chapter with exercises matches CH=$(CH)" >&2; exit 2; fi
-	@$(MAKE) --no-print-directory -s $(foreach c,$(SELECTED_EXERCISE),$(call learner_tests,$(c))) \
-	  || { echo "check: your exercise files do not compile; the first error is above" >&2; exit 1; }
+	@$(if $(CH),$(MAKE) --no-print-directory -s $(foreach c,$(SELECTED_EXERCISE),$(call learner_tests,$(c))) \
+	  || { echo "check: your exercise files do not compile; the first error is above" >&2; exit 1; })
 	@done=0; total=0; \
 	for c in $(SELECTED_EXERCISE); do \
-	  echo "Chapter $$c: exercises in exercises/$$c/"; \
-	  $(call learner_tests,$$c) --check --hints exercises/$$c/HINTS.md --gtest_filter='Ex*' > $(B)/learner/$$c/check.txt; \
-	  rc=$$?; grep -v '^check-summary' $(B)/learner/$$c/check.txt; \
-	  if [ $$rc -ne 0 ]; then echo "  the tests crashed (exit $$rc), probably an index out of range in your code;" \
-	    "run $(call learner_tests,$$c) --gtest_filter='Ex*' to see where"; continue; fi; \
+	  if [ -z "$(CH)" ] && ! $(MAKE) --no-print-directory -s $(B)/learner/$$c/tests >/dev/null 2>&1; then \
+	    printf '  %-30s does not compile: `make check CH=%s` shows the first error\n' $$c $${c%%-*}; continue; fi; \
+	  $(if $(CH),echo "Chapter $$c: exercises in exercises/$$c/";) \
+	  $(B)/learner/$$c/tests --check --hints exercises/$$c/HINTS.md --work $(B)/learner/$$c/check \
+	    --timeout $(CHECK_TIMEOUT) $(if $(CH),,--brief) $(if $(EX),--exercise '$(EX)') \
+	    $(if $(filter 1,$(FOCUS)),--focus $(if $(AFTER),--after '$(AFTER)')) > $(B)/learner/$$c/check.txt \
+	    || { cat $(B)/learner/$$c/check.txt; exit 2; }; \
+	  grep -v '^check-' $(B)/learner/$$c/check.txt; \
 	  read -r _ d t < <(grep '^check-summary' $(B)/learner/$$c/check.txt); \
-	  done=$$((done + d)); total=$$((total + t)); echo; \
+	  done=$$((done + d)); total=$$((total + t)); \
 	done; \
-	if [ $(words $(SELECTED_EXERCISE)) -gt 1 ]; then echo "All chapters: $$done/$$total exercises done"; fi
+	if [ -z "$(CH)" ]; then echo "  all chapters: $$done/$$total exercises done; \`make check CH=01\` for one chapter's details"; fi
 
+# Hints come a step at a time; how far each exercise's got is kept in build/hints/.
 hint: | deps
 	@if [ -z "$(EX)" ]; then echo "hint: say which exercise, e.g. make hint EX=1.2" >&2; exit 2; fi
 	@$(MAKE) --no-print-directory -s $(B)/tools/hint
-	@$(B)/tools/hint --exercise '$(EX)'
+	@$(B)/tools/hint --exercise '$(EX)' --seen $(BUILD)/hints $(if $(filter 1,$(ALL)),--all)
+
+# The stubs of one exercise back in the learner's file, after asking (YES=1: without).
+reset: | deps
+	@if [ -z "$(EX)" ]; then echo "reset: say which exercise, e.g. make reset EX=1.2" >&2; exit 2; fi
+	@$(MAKE) --no-print-directory -s $(B)/tools/reset
+	@$(B)/tools/reset --exercise '$(EX)' $(if $(filter 1,$(YES)),--yes)
+
+# `make check CH=C FOCUS=1` each time a file of exercises/C/ is saved.
+watch: | deps
+	@if [ -z "$(CH)" ] || [ -z "$(CMP)" ]; then echo "watch: say which chapter with exercises, e.g. make watch CH=01" >&2; exit 2; fi
+	@$(MAKE) --no-print-directory -s $(B)/tools/watch
+	@$(B)/tools/watch --chapter $(CMP) --log $(B)/learner/$(CMP)/watch.log
 
 # A chapter's programs, which the tools below run in the order of its tour.txt.
 chapter_programs = $(call program_bins,$(1),$(wildcard chapters/$(2)/programs/*.cpp))

@@ -87,7 +87,7 @@ void MetricsLog::write_csv(const std::string& path) const {
     });
 }
 
-MetricsLog read_metrics_csv(const std::string& path) {
+MetricsLog read_metrics_csv(const std::string& path, bool drop_text_columns) {
     std::ifstream in(path);
     if (!in) throw DataError("cannot read metrics file " + path);
     auto fail = [&](size_t line, const std::string& problem) {
@@ -102,7 +102,8 @@ MetricsLog read_metrics_csv(const std::string& path) {
         if (name.empty()) throw fail(number, "empty column name in header '" + line + "'");
     if (columns.empty()) throw fail(number, "empty header");
 
-    MetricsLog log(columns, false);
+    std::vector<std::vector<double>> rows;
+    std::vector<bool> numeric(columns.size(), true);
     while (std::getline(in, line)) {
         ++number;
         if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -112,9 +113,24 @@ MetricsLog read_metrics_csv(const std::string& path) {
             throw fail(number, "expected " + std::to_string(columns.size()) + " values, got " +
                                    std::to_string(fields.size()) + " in '" + line + "'");
         std::vector<double> row(fields.size());
-        for (size_t c = 0; c < fields.size(); ++c)
-            if (!parse_number(fields[c], &row[c]))
+        for (size_t c = 0; c < fields.size(); ++c) {
+            if (parse_number(fields[c], &row[c])) continue;
+            if (!drop_text_columns)
                 throw fail(number, "'" + fields[c] + "' in column " + columns[c] + " is not a number");
+            numeric[c] = false;
+        }
+        rows.push_back(row);
+    }
+    std::vector<std::string> kept;
+    if (!numeric[0]) kept.push_back("row");
+    for (size_t c = 0; c < columns.size(); ++c)
+        if (numeric[c]) kept.push_back(columns[c]);
+    MetricsLog log(kept, false);
+    for (size_t r = 0; r < rows.size(); ++r) {
+        std::vector<double> row;
+        if (!numeric[0]) row.push_back(static_cast<double>(r + 1));
+        for (size_t c = 0; c < columns.size(); ++c)
+            if (numeric[c]) row.push_back(rows[r][c]);
         log.add(row);
     }
     return log;

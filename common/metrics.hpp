@@ -26,7 +26,10 @@ private:
     bool print_;
 };
 
-// Reads a CSV written by write_csv (header + numeric rows); throws DataError.
-MetricsLog read_metrics_csv(const std::string& path);
+// Reads a CSV written by write_csv (header + numeric rows); throws DataError. With
+// drop_text_columns, a column holding any cell that is not a number (a label, an
+// expression) is left out instead, and when that is the first one, a column "row"
+// (1, 2, ...) takes its place as the step column.
+MetricsLog read_metrics_csv(const std::string& path, bool drop_text_columns = false);
 
 }  // namespace nn

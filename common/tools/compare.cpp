@@ -69,9 +69,18 @@ std::vector<ProgramRuns> read_runs(const std::vector<std::string>& tour, const F
 // ---------------------------------------------------------------- one program
 
 // Prints the side-by-side results; true when something differs or is missing.
-bool compare_results(const ProgramRuns& run) {
-    if (!run.yours) std::cout << "  your program did not finish: no manifest; run it alone to see its error\n";
-    if (!run.solution) std::cout << "  the solution did not finish: no manifest; run it alone to see its error\n";
+bool compare_results(const ProgramRuns& run, const Folders& f) {
+    // The log's last line says why a run stopped ("exercise 1.6 is not implemented yet").
+    auto why_stopped = [&](const fs::path& folder, const char* whose) {
+        const fs::path log = folder / (run.name + ".log");
+        std::cout << "  " << whose << " did not finish";
+        if (std::optional<std::string> last = tools::last_line(log.string()))
+            std::cout << ": " << *last << "\n    (all it printed: " << log.string() << ")\n";
+        else
+            std::cout << " and left no log; run it alone to see its error\n";
+    };
+    if (!run.yours) why_stopped(f.learner, "your program");
+    if (!run.solution) why_stopped(f.solution, "the solution");
     if (!run.yours || !run.solution) return true;
     auto rows = tools::side_by_side(run.yours->results, run.solution->results);
     if (rows.empty()) {
@@ -104,12 +113,15 @@ bool compare_csv(const std::string& program, const std::string& csv, const Folde
         std::cout << "  " << csv << " only in " << (in_yours ? "your folder" : "the solution's folder") << "\n";
         return true;
     }
-    nn::MetricsLog yours = nn::read_metrics_csv((f.learner / csv).string());
-    nn::MetricsLog solution = nn::read_metrics_csv((f.solution / csv).string());
+    // Text columns (chain_rule's expressions) are not curves; timings are not results.
+    nn::MetricsLog yours = nn::read_metrics_csv((f.learner / csv).string(), true);
+    nn::MetricsLog solution = nn::read_metrics_csv((f.solution / csv).string(), true);
     const auto& columns = solution.columns();
+    if (tools::is_timing_metric(columns.front())) return false;
     bool differs = tools::series_differ(yours.column(yours.columns().front()), solution.column(columns.front()));
     for (size_t c = 1; c < columns.size(); ++c) {
         const std::string& column = columns[c];
+        if (tools::is_timing_metric(column)) continue;
         const auto& mine = yours.columns();
         if (std::find(mine.begin(), mine.end(), column) == mine.end()) {
             std::cout << "  " << csv << ": your CSV has no column " << column << "\n";
@@ -161,7 +173,7 @@ bool reported(const std::function<bool()>& step) {
 
 bool compare_program(const ProgramRuns& run, const Folders& f) {
     std::cout << "\n== " << run.name << "\n";
-    bool differs = compare_results(run);
+    bool differs = compare_results(run, f);
     std::vector<std::string> plots;
     for (const auto& csv : run.csvs)
         differs = reported([&] { return compare_csv(run.name, csv, f, plots); }) || differs;

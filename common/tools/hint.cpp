@@ -1,8 +1,10 @@
-// hint --exercise 1.2 [--exercises exercises]
+// hint --exercise 1.2 [--exercises exercises] [--seen DIR] [--all]
 //
-// The tool behind `make hint EX=1.2`: prints the section "## 1.2 ..." of the chapter's
-// exercises/NN-name/HINTS.md, up to the next "## " heading. An exercise that is not
-// there is a usage error that lists the ones that are.
+// The tool behind `make hint EX=1.2`: the section "## 1.2 ..." of the chapter's
+// exercises/NN-name/HINTS.md, one step at a time. The first call prints the section's
+// opening (what the function computes), each next call one more of its "- " points,
+// the mistakes people make; --all prints everything. How far a learner got is kept
+// in DIR/1.2. An exercise that is not there is a usage error that lists the ones that are.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -11,27 +13,13 @@
 #include <vector>
 
 #include "common/cli.hpp"
+#include "common/tools/exercise_source.hpp"
 #include "common/tools/report.hpp"
 
 namespace fs = std::filesystem;
 namespace tools = nn::tools;
 
 namespace {
-
-// exercises/01-perceptron/HINTS.md for "1.2" (the first folder of that chapter).
-fs::path hints_file(const fs::path& exercises, const std::string& id) {
-    const std::string prefix = tools::chapter_prefix(id) + "-";
-    std::vector<fs::path> candidates;
-    if (fs::is_directory(exercises))
-        for (const auto& entry : fs::directory_iterator(exercises))
-            if (entry.path().filename().string().starts_with(prefix) && fs::is_regular_file(entry.path() / "HINTS.md"))
-                candidates.push_back(entry.path() / "HINTS.md");
-    if (candidates.empty())
-        throw nn::UsageError("no chapter " + tools::chapter_prefix(id) + " with exercises (" +
-                             (exercises / (prefix + "*/HINTS.md")).string() + ")");
-    std::sort(candidates.begin(), candidates.end());
-    return candidates.front();
-}
 
 // The id of a "## 1.2 Title" heading, "" for any other line (sections are exercises).
 std::string heading_id(const std::string& line) {
@@ -40,26 +28,63 @@ std::string heading_id(const std::string& line) {
     return rest.substr(0, rest.find(' '));
 }
 
-void print_hint(const fs::path& file, const std::string& id) {
+// The section of exercise id cut into steps: the heading and opening, then one step
+// per "- " point (with its continuation lines).
+std::vector<std::vector<std::string>> hint_steps(const fs::path& file, const std::string& id) {
     std::ifstream in(file);
     if (!in) throw nn::DataError("cannot read " + file.string());
-    std::vector<std::string> ids, section;
+    std::vector<std::string> ids;
+    std::vector<std::vector<std::string>> steps;
     bool inside = false;
     for (std::string line; std::getline(in, line);) {
         const std::string heading = heading_id(line);
         if (!heading.empty()) {
             ids.push_back(heading);
             inside = heading == id;
+            if (inside) steps.push_back({});
         }
-        if (inside) section.push_back(line);
+        if (!inside) continue;
+        if (line.starts_with("- ")) steps.push_back({});
+        steps.back().push_back(line);
     }
-    if (section.empty()) {
+    if (steps.empty()) {
         std::string listed;
         for (const std::string& known : ids) listed += " " + known;
         throw nn::UsageError("no exercise " + id + " in " + file.string() + "; there are:" + listed);
     }
-    while (section.back().empty()) section.pop_back();
-    for (const std::string& line : section) std::cout << line << "\n";
+    for (auto& step : steps)
+        while (!step.empty() && step.back().empty()) step.pop_back();
+    return steps;
+}
+
+// How many steps of id were shown before, kept in seen/<id>.
+size_t steps_seen(const fs::path& seen, const std::string& id) {
+    std::ifstream in(seen / id);
+    size_t n = 0;
+    return in >> n ? n : 0;
+}
+
+void remember(const fs::path& seen, const std::string& id, size_t n) {
+    std::error_code error;
+    fs::create_directories(seen, error);
+    std::ofstream(seen / id) << n << "\n";
+}
+
+void print_hint(const fs::path& file, const std::string& id, const fs::path& seen, bool all) {
+    const std::vector<std::vector<std::string>> steps = hint_steps(file, id);
+    const size_t before = seen.empty() || all ? 0 : steps_seen(seen, id);
+    // Once every step has been shown, each call shows them all again.
+    const size_t shown = all || before >= steps.size() ? steps.size() : before + 1;
+    for (size_t s = 0; s < shown; ++s) {
+        if (s > 0) std::cout << "\n";
+        if (s > 0 && !all && steps.size() > 1) std::cout << "(hint " << s << " of " << steps.size() - 1 << ")\n";
+        for (const std::string& line : steps[s]) std::cout << line << "\n";
+    }
+    if (!seen.empty()) remember(seen, id, std::max(before, shown));
+    const size_t left = steps.size() - shown;
+    if (left > 0)
+        std::cout << "\n(" << left << " more hint" << (left == 1 ? "" : "s") << ": `make hint EX=" << id
+                  << "` again shows the next; ALL=1 shows them all)\n";
 }
 
 }  // namespace
@@ -67,13 +92,18 @@ void print_hint(const fs::path& file, const std::string& id) {
 int main(int argc, char** argv) {
     return nn::run_program(argc, argv, [&] {
         namespace po = boost::program_options;
-        std::string id, exercises = "exercises";
+        std::string id, exercises = "exercises", seen;
+        bool all = false;
         po::options_description options("options");
         options.add_options()
-            ("exercise", po::value(&id), "the exercise, e.g. 1.2 or A.3")
-            ("exercises", po::value(&exercises)->default_value(exercises), "the exercises folder");
+            ("exercise", po::value(&id)->value_name("ID"), "the exercise, e.g. 1.2 or A.3")
+            ("exercises", po::value(&exercises)->default_value(exercises)->value_name("DIR"), "the exercises folder")
+            ("seen", po::value(&seen)->value_name("DIR"), "where to remember how many hints were shown")
+            ("all", po::bool_switch(&all), "every hint of the exercise at once");
         tools::parse_tool_options(argc, argv, "hint --exercise 1.2", options);
         if (id.empty()) throw nn::UsageError("say which exercise, e.g. make hint EX=1.2");
-        print_hint(hints_file(exercises, id), id);
+        const fs::path hints = tools::exercise_folder(exercises, id) / "HINTS.md";
+        if (!fs::is_regular_file(hints)) throw nn::UsageError("no hints for chapter " + tools::chapter_prefix(id) + " (" + hints.string() + ")");
+        print_hint(hints, id, seen, all);
     });
 }

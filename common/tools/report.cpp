@@ -6,8 +6,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 
 #include <algorithm>
+#include <chrono>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -17,6 +19,7 @@
 #include <fstream>
 #include <iostream>
 #include <set>
+#include <thread>
 
 #include "common/cli.hpp"
 #include "common/errors.hpp"
@@ -198,8 +201,9 @@ std::string url_path_escape(std::string_view path) {
 
 bool is_timing_metric(std::string_view key) {
     auto ends_with = [&](std::string_view suffix) { return key.ends_with(suffix); };
+    // A speed (gflops) is a timing too: it changes with the machine's load.
     return key.find("seconds") != std::string_view::npos || key == "time" || ends_with("_time") ||
-           key == "ms" || ends_with("_ms");
+           key == "ms" || ends_with("_ms") || key.find("gflops") != std::string_view::npos;
 }
 
 bool values_differ(const std::string& yours, const std::string& solution, double relative) {
@@ -365,12 +369,26 @@ std::string safe_file_part(std::string_view text) {
     return safe;
 }
 
+namespace {
+volatile pid_t running_group = 0;  // the process group a time-limited run_command waits for
+}  // namespace
+
 int run_command(const std::string& program, const std::vector<std::string>& args, const std::string& log) {
+    return run_command(program, args, log, RunLimits{}, nullptr);
+}
+
+int run_command(const std::string& program, const std::vector<std::string>& args, const std::string& log,
+                const RunLimits& limits, bool* timed_out) {
+    if (timed_out) *timed_out = false;
     // posix_spawn, not std::system: no shell to quote for, and a program that crashes is
     // reported as killed by its signal rather than as the shell's exit status 139.
     std::vector<char*> argv{const_cast<char*>(program.c_str())};
     for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
     argv.push_back(nullptr);
+    std::vector<char*> envp;
+    for (const std::string& entry : limits.environment) envp.push_back(const_cast<char*>(entry.c_str()));
+    for (char** entry = environ; *entry; ++entry) envp.push_back(*entry);
+    envp.push_back(nullptr);
     posix_spawn_file_actions_t files;
     posix_spawn_file_actions_init(&files);
     posix_spawn_file_actions_addopen(&files, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
@@ -378,16 +396,73 @@ int run_command(const std::string& program, const std::vector<std::string>& args
         posix_spawn_file_actions_addopen(&files, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
         posix_spawn_file_actions_adddup2(&files, STDOUT_FILENO, STDERR_FILENO);
     }
+    // Its own process group, so that a time limit stops whatever it started too.
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    if (limits.seconds > 0) {
+        posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+        posix_spawnattr_setpgroup(&attributes, 0);
+    }
     std::fflush(stdout);  // what we printed comes before what the program prints
     std::cerr << std::flush;
     pid_t pid = 0;
-    const int failed = posix_spawn(&pid, program.c_str(), &files, nullptr, argv.data(), environ);
+    const int failed = posix_spawn(&pid, program.c_str(), &files, &attributes, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&files);
+    posix_spawnattr_destroy(&attributes);
     if (failed) return -1;
     int status = 0;
-    while (waitpid(pid, &status, 0) == -1)
-        if (errno != EINTR) return -1;
-    return status;
+    if (limits.seconds <= 0) {
+        while (waitpid(pid, &status, 0) == -1)
+            if (errno != EINTR) return -1;
+        return status;
+    }
+    // A Ctrl-C reaches only the terminal's process group, not the child's own: pass it on,
+    // so that an endless loop does not go on spinning after we are gone.
+    struct ForwardSignals {
+        struct sigaction old_int {}, old_term {}, old_hup {};
+        explicit ForwardSignals(pid_t group) {
+            running_group = group;
+            struct sigaction forward {};
+            forward.sa_handler = [](int signal) {
+                kill(-running_group, SIGKILL);
+                std::signal(signal, SIG_DFL);
+                std::raise(signal);
+            };
+            sigaction(SIGINT, &forward, &old_int);
+            sigaction(SIGTERM, &forward, &old_term);
+            sigaction(SIGHUP, &forward, &old_hup);
+        }
+        ~ForwardSignals() {
+            sigaction(SIGINT, &old_int, nullptr);
+            sigaction(SIGTERM, &old_term, nullptr);
+            sigaction(SIGHUP, &old_hup, nullptr);
+        }
+    } forward(pid);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(limits.seconds);
+    for (;;) {
+        const pid_t done = waitpid(pid, &status, WNOHANG);
+        if (done == pid) return status;
+        if (done == -1 && errno != EINTR) return -1;
+        if (std::chrono::steady_clock::now() >= deadline) {
+            kill(-pid, SIGKILL);
+            while (waitpid(pid, &status, 0) == -1 && errno == EINTR) {}
+            if (timed_out) *timed_out = true;
+            return status;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+}
+
+std::optional<std::string> last_line(const std::string& path) {
+    std::ifstream in(path);
+    std::optional<std::string> last;
+    for (std::string line; std::getline(in, line);) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        // A progress bar redraws itself with '\r' on one line: keep what it drew last.
+        if (size_t cr = line.rfind('\r'); cr != std::string::npos) line = line.substr(cr + 1);
+        if (line.find_first_not_of(" \t") != std::string::npos) last = line;
+    }
+    return last;
 }
 
 std::string status_text(int status) {

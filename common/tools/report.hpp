@@ -69,8 +69,9 @@ std::string url_path_escape(std::string_view path);
 
 // ---------------------------------------------------------------- side by side
 
-// Result values that measure time ("seconds", "train_seconds", "load_ms") differ
-// from run to run; they are shown but never count as a difference.
+// Result values that measure time or speed ("seconds", "train_seconds", "load_ms",
+// "gemm_gflops") differ from run to run; they are shown but never count as a difference,
+// and their curves are not overlaid.
 bool is_timing_metric(std::string_view key);
 
 // Two result values differ when both are numbers and |a - b| > relative * max(|a|, |b|),
@@ -131,6 +132,19 @@ std::string describe_agreement(const std::vector<TraceRecord>& records);
 // status, -1 when it could not be started. Its stdout and stderr go to the file `log`
 // when that is not empty (else to ours), and its stdin is /dev/null.
 int run_command(const std::string& program, const std::vector<std::string>& args, const std::string& log = "");
+
+// The same with a time limit and more environment: after `seconds` (0: none) the program
+// and every process it started are killed and `timed_out` is set; `environment` holds
+// "NAME=value" entries that go before ours (so they win).
+struct RunLimits {
+    double seconds = 0;
+    std::vector<std::string> environment;
+};
+int run_command(const std::string& program, const std::vector<std::string>& args, const std::string& log,
+                const RunLimits& limits, bool* timed_out);
+
+// The last line of a text file that is not blank, or nullopt when there is none.
+std::optional<std::string> last_line(const std::string& path);
 
 // "exit status 2", "killed by signal 11", "could not be started": a run_command status.
 std::string status_text(int status);
