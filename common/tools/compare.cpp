@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <iostream>
 #include <functional>
+#include <map>
 #include <set>
 
 #include "common/cli.hpp"
@@ -171,17 +172,29 @@ bool reported(const std::function<bool()>& step) {
     }
 }
 
-bool compare_program(const ProgramRuns& run, const Folders& f) {
+enum class Outcome { Same, Differs, Stopped };
+
+Outcome compare_program(const ProgramRuns& run, const Folders& f) {
     std::cout << "\n== " << run.name << "\n";
     bool differs = compare_results(run, f);
+    // A run that stopped has no curves or traces worth a line each: its reason is enough.
+    if (!run.yours || !run.solution) return Outcome::Stopped;
     std::vector<std::string> plots;
     for (const auto& csv : run.csvs)
         differs = reported([&] { return compare_csv(run.name, csv, f, plots); }) || differs;
-    if (!plots.empty()) {
-        std::cout << "  plots (yours: points and lines; solution: dashed):\n";
-        for (const auto& plot : plots) std::cout << "    " << plot << "\n";
+    // Only the curves that differ are worth a line each.
+    std::vector<std::string> differing;
+    for (const auto& plot : plots)
+        if (plot.ends_with("(differs)")) differing.push_back(plot.substr(0, plot.size() - std::string("  (differs)").size()));
+    if (!differing.empty()) {
+        std::cout << "  curves that differ (yours: points and lines; solution: dashed):\n";
+        for (const auto& plot : differing) std::cout << "    " << plot << "\n";
     }
-    return reported([&] { return compare_traces(run.name, f); }) || differs;
+    if (plots.size() > differing.size())
+        std::cout << "  " << plots.size() - differing.size() << " of " << plots.size()
+                  << " curves the same as the solution's (overlaid in " << f.out.string() << ")\n";
+    differs = reported([&] { return compare_traces(run.name, f); }) || differs;
+    return differs ? Outcome::Differs : Outcome::Same;
 }
 
 // ---------------------------------------------------------------- main
@@ -213,11 +226,12 @@ void run(int argc, char** argv) {
     std::cout << "comparing your runs (" << learner << ") with the solution's (" << solution << ")\n";
     std::vector<std::string> unclaimed;
     std::vector<ProgramRuns> runs = read_runs(tour, f, unclaimed);
-    size_t with_differences = 0;
-    for (const auto& program : runs) with_differences += compare_program(program, f) ? 1 : 0;
+    std::map<Outcome, size_t> count;
+    for (const auto& program : runs) ++count[compare_program(program, f)];
     for (const auto& csv : unclaimed)
         std::cout << "\n(" << csv << " belongs to no program of the tour; not compared)\n";
-    std::cout << "\ncompare: " << runs.size() << " programs, " << with_differences << " with differences\n";
+    std::cout << "\ncompare: " << runs.size() << " programs: " << count[Outcome::Same] << " the same as the solution's, "
+              << count[Outcome::Differs] << " with differences, " << count[Outcome::Stopped] << " did not finish\n";
 }
 
 }  // namespace
