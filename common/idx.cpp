@@ -118,8 +118,19 @@ IdxArray read_idx(const std::string& path) {
     IdxArray array;
     array.dims = read_header(file.get(), path);
     const size_t expected = checked_product(array.dims, path);
-    array.bytes.resize(expected);
-    const size_t found = read_bytes(file.get(), path, array.bytes.data(), expected);
+    // The header's count is not trusted with memory: the data is read in chunks and the
+    // buffer grows only as far as the data really goes, so a 16-byte file that announces
+    // 2 GB of images fails as truncated after allocating one chunk, not 2 GB.
+    constexpr size_t kChunk = size_t{1} << 24;
+    size_t found = 0;
+    while (found < expected) {
+        const size_t want = std::min(kChunk, expected - found);
+        array.bytes.resize(found + want);
+        const size_t got = read_bytes(file.get(), path, array.bytes.data() + found, want);
+        found += got;
+        if (got < want) break;
+    }
+    array.bytes.resize(found);
     if (found < expected)
         fail(path, "truncated: expected " + std::to_string(expected) + " bytes of data, found " +
                        std::to_string(found));

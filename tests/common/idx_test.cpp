@@ -1,9 +1,13 @@
 #include "common/idx.hpp"
 
+#include <sys/resource.h>
+
 #include <gtest/gtest.h>
 #include <zlib.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <new>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -123,6 +127,40 @@ TEST_F(IdxFiles, TruncatedDataIsRejected) {
     std::string message = data_error([&] { nn::read_idx(path); });
     EXPECT_TRUE(contains(message, path + ": truncated: expected 6 bytes of data, found 4"))
         << message;
+}
+
+// Reads an IDX file with the address space capped at 1 GB and exits: 0 with the
+// DataError's message on stderr, 3 on std::bad_alloc. Run by a death test's child.
+[[noreturn]] void read_with_one_gigabyte(const std::string& path) {
+    rlimit limit{};
+    limit.rlim_cur = limit.rlim_max = rlim_t{1} << 30;
+    setrlimit(RLIMIT_AS, &limit);
+    try {
+        nn::read_idx(path);
+    } catch (const nn::DataError& e) {
+        std::fprintf(stderr, "%s\n", e.what());
+        std::exit(0);
+    } catch (const std::bad_alloc&) {
+        std::fprintf(stderr, "bad_alloc\n");
+        std::exit(3);
+    }
+    std::exit(4);
+}
+
+TEST_F(IdxFiles, AHeaderAnnouncingMoreThanTheFileHoldsIsRefusedWithoutAllocatingIt) {
+#if defined(__SANITIZE_ADDRESS__)
+    GTEST_SKIP() << "AddressSanitizer reserves terabytes of address space: no room for a memory limit";
+#else
+    // 16 bytes that announce 2,700,000 images of 28 x 28: 2.1 GB the file does not have.
+    // Read in a child process whose address space is capped at 1 GB: a reader that
+    // trusted the header would die of std::bad_alloc there.
+    GTEST_FLAG_SET(death_test_style, "threadsafe");
+    for (const std::string& path : {write_plain("huge.idx", idx_bytes({2700000, 28, 28}, {})),
+                                    write_gzipped("huge.idx.gz", idx_bytes({2700000, 28, 28}, counting(100)))}) {
+        EXPECT_EXIT(read_with_one_gigabyte(path),
+            testing::ExitedWithCode(0), "truncated: expected 2116800000 bytes of data");
+    }
+#endif
 }
 
 TEST_F(IdxFiles, CutOffGzipStreamIsRejected) {
