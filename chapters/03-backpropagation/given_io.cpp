@@ -3,19 +3,28 @@
 //   "NNBP"  version  cost  layers          4 bytes, then uint32 x 3
 //   per layer:  n_out  n_in  activation    uint32 x 3
 //               W [n_out, n_in]  b [n_out] float32, row-major
+//   crc                                    uint32: CRC-32 of every byte before it
+//
+// Version 1 had no checksum, so a flipped bit in a weight loaded unnoticed; version 2
+// adds it (zlib's crc32), and version 1 files still load.
 //
 // Every number is written byte by byte, least significant first, so a file means the
 // same on any machine; nothing writes a struct as it lies in memory. The codes of
 // the enums are fixed here, not taken from their order in network.hpp, so adding an
 // activation never changes what an old file means.
+#include <zlib.h>
+
 #include <algorithm>
 #include <bit>
+#include <cmath>
+#include <cstdio>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <optional>
 #include <span>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -30,7 +39,8 @@ namespace bp {
 namespace {
 
 const char kMagic[4] = {'N', 'N', 'B', 'P'};
-const uint32_t kVersion = 1;
+const uint32_t kVersion = 2;           // what save_network writes
+const uint32_t kVersionWithoutCrc = 1;  // still read
 // Wider than any network this companion trains, narrow enough that n_out * n_in * 4
 // cannot overflow 64 bits: a corrupt size is refused before anything is allocated.
 const uint32_t kMaxUnits = 1u << 24;
@@ -70,14 +80,24 @@ void check_layer(const Network& net, size_t l) {
                                     " biases, which do not make a network");
 }
 
-void write_network(std::ostream& out, const Network& net) {
-    if (net.layers.empty()) throw std::invalid_argument("save_network: the network has no layers");
+// NaN or infinity in a parameter: a file of it would be refused on load.
+void check_finite(const Dense& layer, size_t l) {
+    auto finite = [](std::span<const float> values) {
+        return std::all_of(values.begin(), values.end(), [](float v) { return std::isfinite(v); });
+    };
+    if (!finite(layer.W.span()) || !finite(layer.b))
+        throw std::invalid_argument("save_network: layer " + std::to_string(l + 1) +
+                                    " has a parameter that is NaN or infinite (did training diverge?)");
+}
+
+void write_layers(std::ostream& out, const Network& net) {
     out.write(kMagic, 4);
     put_u32(out, kVersion);
     put_u32(out, code_of(kCostCodes, net.cost));
     put_u32(out, uint32_t(net.layers.size()));
     for (size_t l = 0; l < net.layers.size(); ++l) {
         check_layer(net, l);
+        check_finite(net.layers[l], l);
         const Dense& layer = net.layers[l];
         put_u32(out, uint32_t(layer.outputs()));
         put_u32(out, uint32_t(layer.inputs()));
@@ -85,6 +105,15 @@ void write_network(std::ostream& out, const Network& net) {
         put_floats(out, layer.W.span());
         put_floats(out, layer.b);
     }
+}
+
+void write_network(std::ostream& out, const Network& net) {
+    if (net.layers.empty()) throw std::invalid_argument("save_network: the network has no layers");
+    std::ostringstream body;
+    write_layers(body, net);
+    const std::string bytes = body.str();
+    out.write(bytes.data(), std::streamsize(bytes.size()));
+    put_u32(out, uint32_t(crc32(0L, reinterpret_cast<const Bytef*>(bytes.data()), uInt(bytes.size()))));
 }
 
 // Reads a model file front to back, knowing its length, so that every size in the
@@ -120,7 +149,11 @@ public:
         in_.read(into, std::streamsize(count));
         if (!in_) fail("read error at byte " + std::to_string(position_));
         position_ += count;
+        crc_ = crc32(crc_, reinterpret_cast<const Bytef*>(into), uInt(count));
     }
+
+    // The CRC-32 of every byte read so far.
+    uint32_t crc() const { return uint32_t(crc_); }
 
     uint32_t u32(const std::string& what) {
         unsigned char b[4];
@@ -142,6 +175,7 @@ private:
     std::string path_;
     std::ifstream in_;
     uint64_t length_ = 0, position_ = 0;
+    uLong crc_ = crc32(0L, Z_NULL, 0);
 };
 
 template <typename Enum, size_t N>
@@ -182,7 +216,26 @@ Dense read_layer(Reader& reader, size_t l, std::optional<size_t> previous_output
     Dense layer{Tensor({n_out, n_in}), std::vector<float>(n_out), f};
     reader.floats(layer.W.span(), name + "'s weights");
     reader.floats(layer.b, name + "'s biases");
+    // The index of the first parameter that is NaN or infinite, or the size when none is.
+    auto first_not_finite = [](std::span<const float> values) {
+        return size_t(std::find_if(values.begin(), values.end(), [](float v) { return !std::isfinite(v); }) -
+                      values.begin());
+    };
+    auto refuse = [&](std::span<const float> values, const std::string& what) {
+        const size_t at = first_not_finite(values);
+        if (at == values.size()) return;
+        reader.fail(name + "'s " + what + " " + std::to_string(at) + " is " + (std::isnan(values[at]) ? "NaN" : "infinite") +
+                    ": a network of it computes nothing");
+    };
+    refuse(layer.W.span(), "weight");
+    refuse(layer.b, "bias");
     return layer;
+}
+
+std::string hex(uint32_t value) {
+    char text[16];
+    std::snprintf(text, sizeof text, "0x%08X", value);
+    return text;
 }
 
 }  // namespace
@@ -201,9 +254,9 @@ Network load_network(const std::string& path) {
         reader.fail("not a network file (it does not start with the bytes NNBP that save_network writes)");
     reader.need(4 - head, "the magic bytes");
     uint32_t version = reader.u32("the version");
-    if (version != kVersion)
-        reader.fail("unknown version " + std::to_string(version) + " (this program reads version " +
-                    std::to_string(kVersion) + ")");
+    if (version != kVersion && version != kVersionWithoutCrc)
+        reader.fail("unknown version " + std::to_string(version) + " (this program reads versions " +
+                    std::to_string(kVersionWithoutCrc) + " and " + std::to_string(kVersion) + ")");
     Network net;
     net.cost = decode(reader, kCostCodes, reader.u32("the cost"), "cost");
     uint32_t layers = reader.u32("the number of layers");
@@ -218,8 +271,16 @@ Network load_network(const std::string& path) {
             reader.fail("layer " + std::to_string(l + 1) +
                         " is a hidden softmax layer; softmax can only be the output");
     }
+    if (version == kVersion) {
+        const uint32_t computed = reader.crc();
+        const uint32_t stored = reader.u32("the checksum after the last layer");
+        if (stored != computed)
+            reader.fail("checksum mismatch: a byte changed since the file was saved (CRC-32 " + hex(computed) +
+                        ", the file says " + hex(stored) + ")");
+    }
     if (reader.remaining() > 0)
-        reader.fail(std::to_string(reader.remaining()) + " trailing bytes after the last layer (expected exactly " +
+        reader.fail(std::to_string(reader.remaining()) + " trailing bytes after the " +
+                    (version == kVersion ? "checksum" : "last layer") + " (expected exactly " +
                     std::to_string(reader.length() - reader.remaining()) + " bytes)");
     check_output(reader, net);
     return net;

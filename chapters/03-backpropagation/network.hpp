@@ -254,14 +254,18 @@ std::vector<LayerCheck> check_network_gradients(Network& net, const Tensor& X, c
 
 // ---------------------------------------------------------------- saving and loading
 
-// A binary file: the magic bytes "NNBP", a uint32 version (1), the cost, the number of
+// A binary file: the magic bytes "NNBP", a uint32 version (2), the cost, the number of
 // layers, then per layer n_out, n_in, the activation (uint32 each), W and b as
-// little-endian float32. Written to "<path>.tmp" and renamed, so a crash never leaves
-// a half-written model under the real name.
+// little-endian float32, and last the CRC-32 of every byte before it. Written to
+// "<path>.tmp" and renamed, so a crash never leaves a half-written model under the real
+// name. Throws std::invalid_argument for a network whose file load_network would refuse
+// (shapes that do not chain, a parameter that is NaN or infinite).
 void save_network(const Network& net, const std::string& path);
 // Throws nn::DataError naming the file and the problem: not a model file (wrong magic),
-// an unknown version, a truncated file, trailing bytes, or impossible shapes (a layer
-// whose n_in differs from the previous layer's n_out).
+// an unknown version, a truncated file, trailing bytes, impossible shapes (a layer
+// whose n_in differs from the previous layer's n_out), a parameter that is NaN or
+// infinite, or a checksum that does not match (a byte changed since it was saved).
+// Version 1 files (the same without the checksum) still load.
 Network load_network(const std::string& path);
 // Throws nn::DataError when the network's input or output size is not what the data needs.
 void require_shape(const Network& net, size_t inputs, size_t outputs, const std::string& what);

@@ -2,6 +2,7 @@
 // trip gives the same bits, the bytes are those network.hpp documents, and every kind
 // of bad file is refused with a message that says what is wrong.
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <bit>
 #include <cstdint>
@@ -9,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <span>
 #include <string>
 #include <vector>
@@ -52,6 +54,12 @@ uint32_t u32_at(const std::vector<unsigned char>& bytes, size_t at) {
 
 void put_u32_at(std::vector<unsigned char>& bytes, size_t at, uint32_t value) {
     for (int i = 0; i < 4; ++i) bytes[at + size_t(i)] = static_cast<unsigned char>(value >> (8 * i));
+}
+
+// Writes the CRC-32 of all bytes before the last four into the last four, as
+// save_network does: a damaged file that a buggy writer would have sealed as good.
+void reseal(std::vector<unsigned char>& bytes) {
+    put_u32_at(bytes, bytes.size() - 4, uint32_t(crc32(0L, bytes.data(), uInt(bytes.size() - 4))));
 }
 
 // The message load_network() throws for the file, or "" when it loads.
@@ -119,10 +127,12 @@ TEST(ModelFile, TheBytesAreTheDocumentedLittleEndianLayout) {
     Network net = small_network();
     bp::save_network(net, (dir / "m").string());
     std::vector<unsigned char> bytes = bytes_of(dir / "m");
-    // 16 header bytes, then per layer 12 bytes and 4 per parameter.
-    ASSERT_EQ(bytes.size(), 16u + 2 * 12 + 4 * net.parameter_count());
+    // 16 header bytes, then per layer 12 bytes and 4 per parameter, then the CRC-32.
+    ASSERT_EQ(bytes.size(), 16u + 2 * 12 + 4 * net.parameter_count() + 4);
     EXPECT_EQ(std::string(bytes.begin(), bytes.begin() + 4), "NNBP");
-    EXPECT_EQ(u32_at(bytes, kVersionAt), 1u);
+    EXPECT_EQ(u32_at(bytes, kVersionAt), 2u);
+    EXPECT_EQ(u32_at(bytes, bytes.size() - 4), uint32_t(crc32(0L, bytes.data(), uInt(bytes.size() - 4))))
+        << "the last 4 bytes are the CRC-32 of all the others";
     EXPECT_EQ(u32_at(bytes, kCostAt), 1u) << "cross-entropy is cost code 1";
     EXPECT_EQ(u32_at(bytes, kLayersAt), 2u);
     EXPECT_EQ(u32_at(bytes, kNOutAt), 4u);
@@ -151,8 +161,55 @@ TEST(ModelFile, AFileWithoutTheMagicBytesIsNotANetworkFile) {
 }
 
 TEST(ModelFile, AnUnknownVersionIsRefused) {
-    std::string error = error_after([](auto& bytes) { put_u32_at(bytes, kVersionAt, 2); });
-    EXPECT_NE(error.find("unknown version 2"), std::string::npos) << error;
+    std::string error = error_after([](auto& bytes) { put_u32_at(bytes, kVersionAt, 3); });
+    EXPECT_NE(error.find("unknown version 3"), std::string::npos) << error;
+}
+
+TEST(ModelFile, AVersionOneFileWithoutAChecksumStillLoads) {
+    ScratchDir dir;
+    Network net = small_network();
+    bp::save_network(net, (dir / "m").string());
+    std::vector<unsigned char> bytes = bytes_of(dir / "m");
+    put_u32_at(bytes, kVersionAt, 1);
+    bytes.resize(bytes.size() - 4);
+    write_bytes(dir / "v1", bytes);
+    Network loaded = bp::load_network((dir / "v1").string());
+    EXPECT_TRUE(same_bits(loaded.layers[1].W.span(), net.layers[1].W.span()));
+    bytes.push_back(0);
+    write_bytes(dir / "v1", bytes);
+    EXPECT_NE(load_error(dir / "v1").find("1 trailing bytes after the last layer"), std::string::npos)
+        << load_error(dir / "v1");
+}
+
+TEST(ModelFile, AFlippedBitAnywhereIsRefusedByTheChecksum) {
+    ScratchDir dir;
+    bp::save_network(small_network(), (dir / "m").string());
+    const size_t size = bytes_of(dir / "m").size();
+    // In a weight, a bias of the last layer, and the checksum itself.
+    for (size_t at : {kWeightsAt + 5, size - 6, size - 1}) {
+        std::string error = error_after([&](auto& bytes) { bytes[at] ^= 0x10; });
+        EXPECT_NE(error.find("checksum mismatch: a byte changed since the file was saved"), std::string::npos)
+            << "byte " << at << ": " << error;
+    }
+}
+
+TEST(ModelFile, NaNAndInfiniteParametersAreRefusedOnLoadAndOnSave) {
+    std::string error = error_after([](auto& bytes) {
+        put_u32_at(bytes, kWeightsAt + 4, std::bit_cast<uint32_t>(std::numeric_limits<float>::quiet_NaN()));
+        reseal(bytes);
+    });
+    EXPECT_NE(error.find("layer 1's weight 1 is NaN"), std::string::npos) << error;
+    error = error_after([](auto& bytes) {
+        size_t bias0 = kWeightsAt + 4 * 20;
+        put_u32_at(bytes, bias0 + 8, std::bit_cast<uint32_t>(std::numeric_limits<float>::infinity()));
+        reseal(bytes);
+    });
+    EXPECT_NE(error.find("layer 1's bias 2 is infinite"), std::string::npos) << error;
+    ScratchDir dir;
+    Network diverged = small_network();
+    diverged.layers[1].W[3] = std::numeric_limits<float>::quiet_NaN();
+    EXPECT_THROW(bp::save_network(diverged, (dir / "m").string()), std::invalid_argument);
+    EXPECT_FALSE(fs::exists(dir / "m"));
 }
 
 TEST(ModelFile, ATruncatedFileSaysHowManyBytesWereExpected) {
@@ -213,7 +270,10 @@ TEST(ModelFile, ALayerWhoseInputsDifferFromThePreviousOutputsIsRefused) {
 }
 
 TEST(ModelFile, PairsMakeNetworkRefusesAreRefusedOnLoad) {
-    std::string error = error_after([](auto& bytes) { put_u32_at(bytes, kCostAt, 0); });  // softmax + quadratic
+    std::string error = error_after([](auto& bytes) {
+        put_u32_at(bytes, kCostAt, 0);  // softmax + quadratic
+        reseal(bytes);
+    });
     EXPECT_NE(error.find("softmax output with the quadratic cost"), std::string::npos) << error;
     error = error_after([](auto& bytes) { put_u32_at(bytes, kActivationAt, 4); });  // hidden softmax
     EXPECT_NE(error.find("hidden softmax"), std::string::npos) << error;
