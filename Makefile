@@ -39,7 +39,7 @@ LDLIBS   := -lboost_program_options -lboost_iostreams -lboost_filesystem -lz -pt
 
 # Debian packages the build and the chapters need (Ubuntu has the same names).
 PACKAGES := g++ make libgtest-dev libboost-program-options-dev libgnuplot-iostream-dev \
-            gnuplot-nox zlib1g-dev dataset-fashion-mnist
+            gnuplot-nox zlib1g-dev dataset-fashion-mnist pandoc
 # What `make bench` needs besides: OpenBLAS, the reference our gemm() is measured against,
 # and PyTorch (CPU), the reference for one epoch of training.
 BENCH_PACKAGES := libopenblas-dev python3-torch python3-numpy
@@ -188,7 +188,8 @@ help:
 	@echo "Neural networks from scratch, in C++: the commands"
 	@echo
 	@echo "  make tour            install what is missing, build, run every chapter's programs"
-	@echo "                       in quick mode, and write the gallery out/index.html"
+	@echo "                       in quick mode, and write the gallery out/index.html, which"
+	@echo "                       links every chapter's text as a web page (out/book/)"
 	@echo "  make test            build and run every test against solutions/ (what CI runs)"
 	@echo "  make check [CH=01]   test YOUR exercise files: done / wrong / not started"
 	@echo "  make check EX=1.2    check one exercise; \`make check\` alone: every chapter's progress"
@@ -307,7 +308,8 @@ run: | deps
 	$(B)/tools/tour $(SELECTED:%=--chapter %) --bin $(B)/bin --out out
 	$(B)/tools/reproduce $(SELECTED:%=--chapter %) --if-marked --bin $(B)/bin --out out/reproduce
 
-# Quick mode of every chapter, then the gallery. A failing program is reported and
+# Quick mode of every chapter, then the gallery, which also renders the chapters' texts
+# into out/book/ with pandoc (common/tools/book.hpp). A failing program is reported and
 # the tour goes on; the tour fails at the end if any program failed.
 tour: build
 	@$(B)/tools/tour --quick --bin $(B)/bin --out out; status=$$?; \

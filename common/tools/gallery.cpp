@@ -1,9 +1,13 @@
-// gallery --out out --chapters chapters
+// gallery --out out --chapters chapters [--assets common/tools] [--pandoc pandoc]
 //
 // The last step of `make tour`: one self-contained page, out/index.html, with
 // every chapter that has output in out/<chapter>/, its programs in the order of
 // its tour.txt, their result values and their figures with captions. The page
 // loads nothing from a network; images are linked by relative paths.
+//
+// And the book: every chapter's README.md as a web page, out/book/<chapter>.html,
+// formulas drawn (common/tools/book.hpp), which the gallery links to. Without pandoc
+// the gallery links the Markdown and says how to get the pages.
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
@@ -12,6 +16,7 @@
 
 #include "common/cli.hpp"
 #include "common/files.hpp"
+#include "common/tools/book.hpp"
 #include "common/tools/report.hpp"
 
 namespace fs = std::filesystem;
@@ -30,6 +35,13 @@ struct ChapterView {
     std::string title;        // from the README's first heading
     std::string readme_href;  // relative to the page
     std::vector<ProgramView> programs;
+};
+
+// The chapters' pages: what was rendered, or why nothing was.
+struct Book {
+    std::vector<nn::tools::BookChapter> chapters;  // every chapter with a README.md
+    std::set<std::string> rendered;                // their folders whose page was written
+    std::string missing;                           // why there are no pages at all; "" when there are
 };
 
 void warn(const std::string& message) { std::cerr << "gallery: warning: " << message << "\n"; }
@@ -89,6 +101,43 @@ std::vector<ChapterView> read_chapters(const fs::path& out, const fs::path& chap
     std::vector<ChapterView> views;
     for (const auto& folder : folders) views.push_back(read_chapter(folder, out / folder.filename(), out));
     return views;
+}
+
+// Every chapter's README.md as out/book/<chapter>.html, when pandoc can be found.
+Book render_book(const fs::path& out, const fs::path& chapters, const fs::path& assets, const std::string& pandoc) {
+    Book book;
+    std::vector<fs::path> folders;
+    for (const auto& entry : fs::directory_iterator(chapters))
+        if (fs::is_regular_file(entry.path() / "README.md")) folders.push_back(entry.path());
+    std::sort(folders.begin(), folders.end());
+    for (const auto& folder : folders) {
+        std::string name = folder.filename().string();
+        book.chapters.push_back({name, nn::tools::read_chapter_title((folder / "README.md").string()).value_or(name)});
+    }
+
+    auto program = nn::tools::find_program(pandoc);
+    if (!program) {
+        book.missing = "pandoc is not installed (make deps installs it, or sudo apt-get install pandoc; then make tour "
+                       "again)";
+        warn("no " + pandoc + " found, so the chapters are linked as Markdown: " + book.missing);
+        return book;
+    }
+    for (const char* file : {"book.css", "book.lua"})
+        if (!fs::is_regular_file(assets / file)) {
+            book.missing = (assets / file).string() + " is missing (run make tour from the top folder)";
+            warn("the chapters are linked as Markdown: " + book.missing);
+            return book;
+        }
+    nn::tools::BookPlaces places{chapters, out, assets, *program};
+    nn::tools::write_book_style(places);
+    std::vector<std::string> warnings;
+    for (size_t i = 0; i < book.chapters.size(); ++i) {
+        std::string failure = nn::tools::render_chapter(places, book.chapters, i, warnings);
+        warn_all(warnings);
+        if (failure.empty()) book.rendered.insert(book.chapters[i].folder);
+        else warn(failure);
+    }
+    return book;
 }
 
 // ---------------------------------------------------------------- the page
@@ -165,7 +214,36 @@ void write_program(std::ostream& page, const ProgramView& program, const fs::pat
     page << "</section>\n";
 }
 
-void write_page(std::ostream& page, const std::vector<ChapterView>& chapters, const fs::path& out) {
+// The pages of the book in a line, or why there are none.
+void write_book_links(std::ostream& page, const Book& book) {
+    if (!book.missing.empty()) {
+        page << "<p class=nobook>The chapters are linked as Markdown, their formulas as LaTeX source: "
+             << html_escape(book.missing) << ".</p>\n";
+        return;
+    }
+    page << "<p class=book>The chapters as web pages, formulas drawn:";
+    const char* separator = " ";
+    for (const auto& chapter : book.chapters) {
+        if (!book.rendered.count(chapter.folder)) continue;
+        page << separator << "<a href=\"" << html_escape(nn::tools::url_path_escape(nn::tools::book_page(chapter.folder)))
+             << "\">" << html_escape(chapter.title) << "</a>";
+        separator = " &middot; ";
+    }
+    page << "</p>\n";
+}
+
+// "Read the chapter": its page when it was rendered, else its Markdown.
+void write_chapter_link(std::ostream& page, const ChapterView& chapter, const Book& book) {
+    std::string markdown = html_escape(nn::tools::url_path_escape(chapter.readme_href));
+    if (book.rendered.count(chapter.folder))
+        page << "<p><a href=\"" << html_escape(nn::tools::url_path_escape(nn::tools::book_page(chapter.folder)))
+             << "\">Read the chapter</a> (or its <a href=\"" << markdown << "\">Markdown source</a>)</p>\n";
+    else
+        page << "<p><a href=\"" << markdown << "\">Read the chapter</a> (" << html_escape(chapter.readme_href)
+             << ")</p>\n";
+}
+
+void write_page(std::ostream& page, const std::vector<ChapterView>& chapters, const Book& book, const fs::path& out) {
     const char* title = "Neural networks from scratch, in C++: the tour";
     page << "<!DOCTYPE html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n"
          << "<meta name=viewport content=\"width=device-width, initial-scale=1\">\n"
@@ -173,12 +251,12 @@ void write_page(std::ostream& page, const std::vector<ChapterView>& chapters, co
          << "<h1>" << title << "</h1>\n"
          << "<p>Every figure and result of the chapters' programs, as the last <code>make tour</code> "
             "wrote them (quick mode). Each chapter links to its text.</p>\n";
+    write_book_links(page, book);
     if (chapters.empty()) page << "<p>Nothing has run yet: <code>make tour</code> fills this page.</p>\n";
     else write_contents(page, chapters);
     for (const auto& chapter : chapters) {
-        page << "<h2 id=\"" << html_escape(chapter.folder) << "\">" << html_escape(chapter.title) << "</h2>\n"
-             << "<p><a href=\"" << html_escape(nn::tools::url_path_escape(chapter.readme_href))
-             << "\">Read the chapter</a> (" << html_escape(chapter.readme_href) << ")</p>\n";
+        page << "<h2 id=\"" << html_escape(chapter.folder) << "\">" << html_escape(chapter.title) << "</h2>\n";
+        write_chapter_link(page, chapter, book);
         for (const auto& program : chapter.programs) write_program(page, program, out, chapter.folder);
     }
     page << "<footer>Written by <code>gallery</code> from the manifests in this folder.</footer>\n"
@@ -186,23 +264,30 @@ void write_page(std::ostream& page, const std::vector<ChapterView>& chapters, co
 }
 
 void run(int argc, char** argv) {
-    std::string out = "out", chapters = "chapters";
+    std::string out = "out", chapters = "chapters", assets = "common/tools", pandoc = "pandoc";
     boost::program_options::options_description options("options");
     options.add_options()
         ("out", boost::program_options::value(&out)->default_value(out), "output folder of the tour; the page goes there")
-        ("chapters", boost::program_options::value(&chapters)->default_value(chapters), "the chapters folder");
-    nn::tools::parse_tool_options(argc, argv, "gallery [--out DIR] [--chapters DIR]", options);
+        ("chapters", boost::program_options::value(&chapters)->default_value(chapters), "the chapters folder")
+        ("assets", boost::program_options::value(&assets)->default_value(assets),
+         "folder of book.css and book.lua, the chapters' pages' stylesheet and pandoc filter")
+        ("pandoc", boost::program_options::value(&pandoc)->default_value(pandoc),
+         "the pandoc that renders the chapters (looked up on PATH); none found: the Markdown is linked");
+    nn::tools::parse_tool_options(argc, argv, "gallery [--out DIR] [--chapters DIR] [--assets DIR] [--pandoc FILE]",
+                                  options);
     if (!fs::is_directory(chapters)) throw nn::UsageError("--chapters " + chapters + " is not a folder");
     if (!fs::is_directory(out))
         throw nn::UsageError("--out " + out + " is not a folder; run the programs first (make tour)");
 
     std::vector<ChapterView> views = read_chapters(out, chapters);
+    Book book = render_book(out, chapters, assets, pandoc);
     fs::path index = fs::path(out) / "index.html";
-    nn::write_file_atomically(index.string(), [&](std::ostream& page) { write_page(page, views, out); });
+    nn::write_file_atomically(index.string(), [&](std::ostream& page) { write_page(page, views, book, out); });
     size_t run_count = 0, total = 0;
     for (const auto& chapter : views) run_count += programs_run(chapter), total += chapter.programs.size();
     std::cout << "gallery: " << index.string() << " (" << views.size() << " chapters, " << run_count << " of "
-              << total << " programs run)\n";
+              << total << " programs run; " << book.rendered.size() << " of " << book.chapters.size()
+              << " chapters' pages in " << (fs::path(out) / "book").string() << ")\n";
 }
 
 }  // namespace
