@@ -119,7 +119,7 @@ Cli::Cli(std::string program, std::string summary, std::string default_out)
         ("out", po::value(&parsed_.out)->default_value(default_out_)->value_name("DIR"),
          "folder for plots, CSV and the manifest")
         ("quick", po::bool_switch(&parsed_.quick), "a smaller, faster run")
-        ("progress", po::value<std::string>()->default_value("auto")->value_name("MODE"),
+        ("progress", po::value<std::string>()->default_value("auto")->value_name("WHEN"),
          "progress bar: auto (on a terminal), always or never")
         ("show", po::bool_switch(&parsed_.show), "also open each plot in a window, if there is a display")
         ("trace", po::value(&parsed_.trace)->value_name("FILE"),
@@ -284,6 +284,20 @@ void Outputs::result(const std::vector<std::pair<std::string, std::string>>& val
     for (const auto& [key, value] : values) line += " " + key + "=" + value;
     std::cout << one_line(line) << std::endl;
 }
+
+namespace {
+
+template <class T>
+std::string shortest_text(T value) {
+    char text[64];
+    auto [end, error] = std::to_chars(text, text + sizeof text, value);
+    return error == std::errc() ? std::string(text, end) : std::string("?");
+}
+
+}  // namespace
+
+std::string shortest(float value) { return shortest_text(value); }
+std::string shortest(double value) { return shortest_text(value); }
 
 std::string fixed(double value, int decimals) {
     char text[64];

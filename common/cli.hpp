@@ -64,6 +64,11 @@ struct CommonOptions {
     std::string trace;              // empty: no trace
 };
 
+// The shortest text that reads back as the same value: "0.1" for 0.1f (whose exact value
+// is 0.100000001490116...), "1e-05" for 1e-5, "3" for 3.0.
+std::string shortest(float value);
+std::string shortest(double value);
+
 class Cli {
 public:
     // Registers --help, --seed, --out (default default_out), --quick, --progress, --show, --trace.
@@ -77,13 +82,13 @@ public:
 
     // --name VALUE: a program-specific option. Its default is what `value` holds now;
     // parse() stores the value given there and checks it against `accepts`. --help shows
-    // VALUE as N, X or WORD by its type, or as `shown_as` ("LIST").
+    // VALUE as N, X or WORD by its type, or as `shown_as` ("LIST"), and the default as
+    // written ("(=0.1)", not the float's "(=0.100000001)").
     template <class T>
     void option(const std::string& name, T& value, const std::string& help, Accepts accepts = {},
                 const char* shown_as = nullptr) {
-        options_.add_options()(name.c_str(),
-                               po::value(&value)->default_value(value)->value_name(shown_as ? shown_as : metavar<T>()),
-                               help.c_str());
+        auto* semantic = po::value(&value)->default_value(value, default_text(value));
+        options_.add_options()(name.c_str(), semantic->value_name(shown_as ? shown_as : metavar<T>()), help.c_str());
         checks_.push_back([&value, name, accepts] {
             if constexpr (std::is_arithmetic_v<T>)
                 accepts.check("--" + name, double(value));
@@ -111,6 +116,12 @@ private:
         if constexpr (std::is_integral_v<T>) return "N";
         else if constexpr (std::is_floating_point_v<T>) return "X";
         else return "WORD";
+    }
+    template <class T>
+    static std::string default_text(const T& value) {
+        if constexpr (std::is_floating_point_v<T>) return shortest(value);
+        else if constexpr (std::is_integral_v<T>) return std::to_string(value);
+        else return value;
     }
 
     std::string program_, summary_, default_out_;

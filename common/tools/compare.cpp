@@ -210,12 +210,13 @@ void run(int argc, char** argv) {
     std::string chapter, learner, solution, out, chapters = "chapters";
     po::options_description options("options");
     options.add_options()
-        ("chapter", po::value(&chapter), "chapter folder name, e.g. 01-perceptron")
-        ("learner", po::value(&learner), "outputs of the programs built on your code")
-        ("solution", po::value(&solution), "outputs of the same programs built on the solutions")
-        ("out", po::value(&out), "where the overlay plots go")
-        ("chapters", po::value(&chapters)->default_value(chapters), "the chapters folder (for tour.txt)");
-    tools::parse_tool_options(argc, argv, "compare --chapter NN-name --learner DIR --solution DIR --out DIR", options);
+        ("chapter", po::value(&chapter)->value_name("CHAPTER"), "chapter folder name, e.g. 01-perceptron")
+        ("learner", po::value(&learner)->value_name("DIR"), "outputs of the programs built on your code")
+        ("solution", po::value(&solution)->value_name("DIR"), "outputs of the same programs built on the solutions")
+        ("out", po::value(&out)->value_name("DIR"), "where the overlay plots go")
+        ("chapters", po::value(&chapters)->default_value(chapters)->value_name("DIR"),
+         "the chapters folder (for tour.txt)");
+    tools::parse_tool_options(argc, argv, "compare --chapter CHAPTER --learner DIR --solution DIR --out DIR", options);
     if (chapter.empty()) throw nn::UsageError("--chapter is required, e.g. --chapter 01-perceptron");
     if (out.empty()) throw nn::UsageError("--out is required (the folder for the overlay plots)");
     fs::path chapter_dir = existing_folder("--chapter", (fs::path(chapters) / chapter).string());

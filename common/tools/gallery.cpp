@@ -267,11 +267,13 @@ void run(int argc, char** argv) {
     std::string out = "out", chapters = "chapters", assets = "common/tools", pandoc = "pandoc";
     boost::program_options::options_description options("options");
     options.add_options()
-        ("out", boost::program_options::value(&out)->default_value(out), "output folder of the tour; the page goes there")
-        ("chapters", boost::program_options::value(&chapters)->default_value(chapters), "the chapters folder")
-        ("assets", boost::program_options::value(&assets)->default_value(assets),
+        ("out", boost::program_options::value(&out)->default_value(out)->value_name("DIR"),
+         "output folder of the tour; the page goes there")
+        ("chapters", boost::program_options::value(&chapters)->default_value(chapters)->value_name("DIR"),
+         "the chapters folder")
+        ("assets", boost::program_options::value(&assets)->default_value(assets)->value_name("DIR"),
          "folder of book.css and book.lua, the chapters' pages' stylesheet and pandoc filter")
-        ("pandoc", boost::program_options::value(&pandoc)->default_value(pandoc),
+        ("pandoc", boost::program_options::value(&pandoc)->default_value(pandoc)->value_name("FILE"),
          "the pandoc that renders the chapters (looked up on PATH); none found: the Markdown is linked");
     nn::tools::parse_tool_options(argc, argv, "gallery [--out DIR] [--chapters DIR] [--assets DIR] [--pandoc FILE]",
                                   options);

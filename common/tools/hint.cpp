@@ -100,7 +100,7 @@ int main(int argc, char** argv) {
             ("exercises", po::value(&exercises)->default_value(exercises)->value_name("DIR"), "the exercises folder")
             ("seen", po::value(&seen)->value_name("DIR"), "where to remember how many hints were shown")
             ("all", po::bool_switch(&all), "every hint of the exercise at once");
-        tools::parse_tool_options(argc, argv, "hint --exercise 1.2", options);
+        tools::parse_tool_options(argc, argv, "hint --exercise ID", options);
         if (id.empty()) throw nn::UsageError("say which exercise, e.g. make hint EX=1.2");
         const fs::path hints = tools::exercise_folder(exercises, id) / "HINTS.md";
         if (!fs::is_regular_file(hints)) throw nn::UsageError("no hints for chapter " + tools::chapter_prefix(id) + " (" + hints.string() + ")");

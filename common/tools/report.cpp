@@ -30,7 +30,7 @@ void parse_tool_options(int argc, char** argv, const std::string& usage,
                         const boost::program_options::options_description& options) {
     namespace po = boost::program_options;
     po::options_description all(options);
-    all.add_options()("help", "print this help");
+    all.add_options()("help", "show this help and exit");
     po::variables_map values;
     try {
         po::store(po::parse_command_line(argc, argv, all), values);

@@ -156,13 +156,16 @@ std::vector<Settings> parse(int argc, char** argv) {
     bool dry_run = false, if_marked = false;
     po::options_description options("options");
     options.add_options()
-        ("chapter", po::value(&chapter_names)->composing(), "chapter folder name, e.g. 03-backpropagation (repeatable)")
-        ("chapters", po::value(&chapters)->default_value(chapters), "the chapters folder (for README.md)")
-        ("bin", po::value(&bin)->default_value(bin), "the built programs, in <bin>/<chapter>/")
-        ("out", po::value(&out)->default_value(out), "scratch folder: each run writes to <out>/<chapter>/line-N")
+        ("chapter", po::value(&chapter_names)->composing()->value_name("CHAPTER"),
+         "chapter folder name, e.g. 03-backpropagation (repeatable)")
+        ("chapters", po::value(&chapters)->default_value(chapters)->value_name("DIR"),
+         "the chapters folder (for README.md)")
+        ("bin", po::value(&bin)->default_value(bin)->value_name("DIR"), "the built programs, in <bin>/<chapter>/")
+        ("out", po::value(&out)->default_value(out)->value_name("DIR"),
+         "scratch folder: each run writes to <out>/<chapter>/line-N")
         ("dry-run", po::bool_switch(&dry_run), "check the tables and print the commands; run nothing")
         ("if-marked", po::bool_switch(&if_marked), "a README without marked tables is not an error");
-    tools::parse_tool_options(argc, argv, "reproduce --chapter NN-name [--bin DIR] [--out DIR]", options);
+    tools::parse_tool_options(argc, argv, "reproduce --chapter CHAPTER [--bin DIR] [--out DIR]", options);
     if (chapter_names.empty()) throw nn::UsageError("--chapter is required, e.g. --chapter 03-backpropagation");
     std::vector<Settings> settings;
     for (const std::string& chapter : chapter_names) {

@@ -100,13 +100,15 @@ Settings parse(int argc, char** argv) {
     std::string chapters = "chapters", bin = "build/release/bin", out = "out";
     po::options_description options("options");
     options.add_options()
-        ("chapter", po::value(&s.chapter_names)->composing(), "a chapter folder name (repeatable); none: every chapter")
-        ("chapters", po::value(&chapters)->default_value(chapters), "the chapters folder (for each tour.txt)")
-        ("bin", po::value(&bin)->default_value(bin), "the built programs, in <bin>/<chapter>/")
-        ("out", po::value(&out)->default_value(out), "outputs of chapter C go to <out>/C")
+        ("chapter", po::value(&s.chapter_names)->composing()->value_name("CHAPTER"),
+         "a chapter folder name (repeatable); none: every chapter")
+        ("chapters", po::value(&chapters)->default_value(chapters)->value_name("DIR"),
+         "the chapters folder (for each tour.txt)")
+        ("bin", po::value(&bin)->default_value(bin)->value_name("DIR"), "the built programs, in <bin>/<chapter>/")
+        ("out", po::value(&out)->default_value(out)->value_name("DIR"), "outputs of chapter C go to <out>/C")
         ("quick", po::bool_switch(&s.quick), "the quick runs of make tour, each program's output in its log")
         ("trace", po::bool_switch(&s.trace), "also --seed 1 and --trace <out>/C/<program>.trace");
-    tools::parse_tool_options(argc, argv, "tour [--chapter NN-name ...] [--bin DIR] [--out DIR] [--quick] [--trace]",
+    tools::parse_tool_options(argc, argv, "tour [--chapter CHAPTER ...] [--bin DIR] [--out DIR] [--quick] [--trace]",
                               options);
     s.chapters = chapters;
     s.bin = bin;

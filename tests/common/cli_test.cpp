@@ -6,8 +6,10 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 
 #include "common/idx.hpp"
+#include "tests/program_runner.hpp"
 #include "tests/scratch_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -224,6 +226,61 @@ TEST(CliOption, HelpShowsTheKindOfValueAndTheDefault) {
     const std::string usage = cli.usage();
     for (const char* shown : {"--eta X (=0.5)", "--k N (=3)", "--activation WORD (=tanh)", "--save FILE", "--set WORD "})
         EXPECT_NE(usage.find(shown), std::string::npos) << shown << " in\n" << usage;
+}
+
+TEST(CliOption, HelpShowsDefaultsAsWrittenAndNamesEveryValue) {
+    nn::Cli cli("tool", "defaults as written", "out");
+    float eta = 0.1f, noise = 0.2f, three = 3;
+    double eps = 1e-5, margin = 0.05;
+    size_t images = 60000;
+    cli.option("eta", eta, "learning rate");
+    cli.option("noise", noise, "noise");
+    cli.option("three", three, "a whole float");
+    cli.option("eps", eps, "nudge");
+    cli.option("margin", margin, "margin");
+    cli.option("images", images, "images");
+    const std::string usage = cli.usage();
+    for (const char* shown : {"--eta X (=0.1) ", "--noise X (=0.2) ", "--three X (=3) ", "--eps X (=1e-05) ",
+                              "--margin X (=0.05) ", "--images N (=60000) ", "--progress WHEN (=auto) "})
+        EXPECT_NE(usage.find(shown), std::string::npos) << shown << " in\n" << usage;
+    EXPECT_EQ(usage.find(" arg"), std::string::npos) << usage;
+    EXPECT_FALSE(std::regex_search(usage, std::regex("[0-9]\\.[0-9]{7,}"))) << usage;
+}
+
+TEST(Shortest, IsTheShortestTextThatReadsBackAsTheValue) {
+    EXPECT_EQ(nn::shortest(0.1f), "0.1");
+    EXPECT_EQ(nn::shortest(0.1), "0.1");
+    EXPECT_EQ(nn::shortest(0.0500000007f), "0.05");
+    EXPECT_EQ(nn::shortest(1e-5), "1e-05");
+    EXPECT_EQ(nn::shortest(3.0f), "3");
+    EXPECT_EQ(nn::shortest(-2.5), "-2.5");
+    EXPECT_EQ(std::stof(nn::shortest(1.0f / 3)), 1.0f / 3);
+}
+
+// Every built program and tool, as a learner meets its --help: each value named (no
+// Boost "arg"), each default as written (no float noise such as 0.100000001).
+TEST(ProgramsHelp, NamesEveryValueAndShowsDefaultsAsWritten) {
+    const char* env = std::getenv("NN_BIN_DIR");
+    if (!env || !*env) GTEST_SKIP() << "NN_BIN_DIR is not set; `make test` sets it to the programs' folder";
+    std::vector<fs::path> binaries;
+    for (const auto& dir : {fs::path(env), fs::path(env).parent_path() / "tools"}) {
+        std::error_code ec;
+        for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+            if (it->is_regular_file() && (it->status().permissions() & fs::perms::owner_exec) != fs::perms::none)
+                binaries.push_back(it->path());
+    }
+    ASSERT_GE(binaries.size(), 5u) << "no programs in " << env;
+    const std::regex noise("[0-9]\\.[0-9]{7,}|[0-9]e-0[0-9]{2}");
+    const std::regex unnamed("\\n +--[a-z0-9-]+ (arg|\\(=)");
+    for (const auto& binary : binaries) {
+        ScratchDir tmp;
+        auto run = programs::run_program(binary.parent_path(), binary.filename().string(), {"--help"}, tmp.path());
+        EXPECT_EQ(run.status, 0) << binary << ": " << run.err;
+        EXPECT_NE(run.out.find("--help"), std::string::npos) << binary << ":\n" << run.out;
+        EXPECT_FALSE(std::regex_search(run.out, unnamed)) << binary << " has an unnamed value:\n" << run.out;
+        EXPECT_EQ(run.out.find(" arg "), std::string::npos) << binary << ":\n" << run.out;
+        EXPECT_FALSE(std::regex_search(run.out, noise)) << binary << " shows float noise:\n" << run.out;
+    }
 }
 
 TEST(ParseSizes, ReadsACommaSeparatedListOrNone) {
