@@ -1,9 +1,14 @@
 #include "common/cli.hpp"
 
+#include <cerrno>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 #include "common/files.hpp"
@@ -242,6 +247,10 @@ std::vector<size_t> parse_sizes(const std::string& option, const std::string& te
     return sizes;
 }
 
+void require_finite(const std::string& option, double value) {
+    if (!std::isfinite(value)) throw UsageError(option + " must be a finite number (got " + shown(value) + ")");
+}
+
 void require_positive(const std::string& option, double value) {
     if (!(value > 0)) throw UsageError(option + " must be positive (got " + shown(value) + ")");
 }
@@ -252,12 +261,56 @@ void require_in_range(const std::string& option, double value, double lo, double
                          shown(value) + ")");
 }
 
+namespace {
+
+// A file can be created in dir: tried, not guessed from permission bits (root, ACLs,
+// read-only mounts and full disks all answer only to a try).
+void require_writable_folder(const std::string& dir) {
+    namespace fs = std::filesystem;
+    const fs::path probe = fs::path(dir.empty() ? "." : dir) / ".nn-write-test";
+    std::FILE* file = std::fopen(probe.c_str(), "w");
+    const int error = errno;
+    bool written = file && std::fputc('x', file) != EOF;
+    written = file && std::fclose(file) == 0 && written;
+    std::error_code ignored;
+    fs::remove(probe, ignored);
+    if (!written)
+        throw UsageError("--out " + (dir.empty() ? std::string(".") : dir) + ": cannot write there (" +
+                         std::strerror(file ? ENOSPC : error) + "); choose another folder with --out");
+}
+
+// The files the previous run of `program` listed in its manifest, then the manifest.
+void remove_previous_run(const std::string& dir, const std::string& program) {
+    namespace fs = std::filesystem;
+    const fs::path manifest = fs::path(dir) / (program + ".manifest");
+    std::ifstream in(manifest);
+    if (!in) return;
+    std::error_code ignored;
+    for (std::string line; std::getline(in, line);) {
+        std::istringstream fields(line);
+        std::string kind, name;
+        std::getline(fields, kind, '\t');
+        std::getline(fields, name, '\t');
+        // Only names inside the folder: a damaged manifest must not delete elsewhere.
+        if ((kind == "figure" || kind == "file") && !name.empty() && name.find("..") == std::string::npos &&
+            name.front() != '/')
+            fs::remove(fs::path(dir) / name, ignored);
+    }
+    in.close();
+    fs::remove(manifest, ignored);
+}
+
+}  // namespace
+
 Outputs::Outputs(const CommonOptions& options, std::string program)
     : options_(options), program_(std::move(program)) {
     make_directories(options_.out);
+    require_writable_folder(options_.out);
+    remove_previous_run(options_.out, program_);
 }
 
 std::string Outputs::path(const std::string& file) const {
+    files_.push_back(file);
     if (options_.out.empty()) return file;
     return (std::filesystem::path(options_.out) / file).string();
 }
@@ -278,6 +331,14 @@ void Outputs::result(const std::vector<std::pair<std::string, std::string>>& val
         out << "program\t" << field(program_) << '\n';
         for (const auto& [file, caption] : figures_)
             out << "figure\t" << field(file) << '\t' << field(caption) << '\n';
+        std::set<std::string> listed{program_ + ".manifest"};
+        for (const auto& [file, caption] : figures_) listed.insert(file);
+        for (const std::string& file : files_) {
+            std::error_code missing;
+            const auto where = options_.out.empty() ? std::filesystem::path(file) : std::filesystem::path(options_.out) / file;
+            if (listed.insert(file).second && std::filesystem::exists(where, missing))
+                out << "file\t" << field(file) << '\n';
+        }
         for (const auto& [key, value] : values) out << "result\t" << field(key) << '\t' << field(value) << '\n';
     });
     std::string line = "result:";

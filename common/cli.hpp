@@ -49,6 +49,9 @@ private:
     std::vector<std::string> choices_;
 };
 
+// Throws UsageError("--eta must be a finite number (got inf)"): no range holds NaN or inf.
+void require_finite(const std::string& option, double value);
+
 Accepts positive();                             // > 0
 Accepts between(double lo, double hi);          // lo <= value <= hi
 Accepts one_of(std::vector<std::string> choices);  // one of the words
@@ -90,6 +93,7 @@ public:
         auto* semantic = po::value(&value)->default_value(value, default_text(value));
         options_.add_options()(name.c_str(), semantic->value_name(shown_as ? shown_as : metavar<T>()), help.c_str());
         checks_.push_back([&value, name, accepts] {
+            if constexpr (std::is_floating_point_v<T>) require_finite("--" + name, double(value));
             if constexpr (std::is_arithmetic_v<T>)
                 accepts.check("--" + name, double(value));
             else
@@ -142,13 +146,18 @@ std::vector<size_t> parse_sizes(const std::string& option, const std::string& te
 void require_positive(const std::string& option, double value);
 void require_in_range(const std::string& option, double value, double lo, double hi);
 
-// A program's output folder. Records every figure (file and caption) and the
-// result in "<out>/<program>.manifest", which `make tour` turns into the gallery.
+// A program's output folder. Records every figure (file and caption), every other file
+// asked for through path(), and the result in "<out>/<program>.manifest", which
+// `make tour` turns into the gallery.
 class Outputs {
 public:
-    Outputs(const CommonOptions& options, std::string program);  // creates the folder
+    // Creates the folder and makes sure a file can be written there (a UsageError naming
+    // --out otherwise), before any work; then removes what the program's previous run in
+    // this folder wrote (the files of its manifest, then the manifest), so that a run
+    // cut short never leaves its files beside another run's as if they were one.
+    Outputs(const CommonOptions& options, std::string program);
 
-    std::string path(const std::string& file) const;  // "<out>/<file>"
+    std::string path(const std::string& file) const;  // "<out>/<file>", recorded
     // Records a figure already written under path(file).
     void figure(const std::string& file, const std::string& caption);
     // Prints "result: k1=v1 k2=v2" on stdout and writes the manifest atomically.
@@ -160,6 +169,7 @@ private:
     CommonOptions options_;
     std::string program_;
     std::vector<std::pair<std::string, std::string>> figures_;
+    mutable std::vector<std::string> files_;  // every name path() was asked for
 };
 
 std::string fixed(double value, int decimals);  // "0.8921" for a result value

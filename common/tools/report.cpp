@@ -98,8 +98,12 @@ std::optional<std::string> add_record(Manifest& m, const std::vector<std::string
     } else if (kind == "result") {
         if (f.size() != 3 || f[1].empty()) return "expected result<TAB>key<TAB>value";
         m.results.emplace_back(f[1], f[2]);
+    } else if (kind == "file") {
+        if (f.size() != 2) return "expected file<TAB>name";
+        if (!is_safe_relative_path(f[1])) return "file '" + f[1] + "' is not a relative path inside the folder";
+        m.files.push_back(f[1]);
     } else {
-        return "unknown record '" + kind + "' (expected program, figure or result)";
+        return "unknown record '" + kind + "' (expected program, figure, file or result)";
     }
     return std::nullopt;
 }

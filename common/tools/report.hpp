@@ -27,6 +27,7 @@ void parse_tool_options(int argc, char** argv, const std::string& usage,
 //   program<TAB>logic_gates
 //   figure<TAB>gates_errors.png<TAB>caption text
 //   result<TAB>and_epochs<TAB>3
+//   file<TAB>gates_errors.csv        (every other file the run wrote)
 struct FigureEntry {
     std::string file;  // relative to the manifest's folder
     std::string caption;
@@ -36,6 +37,7 @@ struct Manifest {
     std::string program;
     std::vector<FigureEntry> figures;
     std::vector<std::pair<std::string, std::string>> results;  // in the order written
+    std::vector<std::string> files;                             // the other files it wrote
 };
 
 // Parses a manifest. A malformed or unknown line is skipped and described in

@@ -130,7 +130,7 @@ int main(int argc, char** argv) {
             ("exercise", po::value(&id)->value_name("ID"), "the exercise, e.g. 1.2 or A.3")
             ("exercises", po::value(&exercises)->default_value(exercises)->value_name("DIR"), "the exercises folder")
             ("yes", po::bool_switch(&yes), "do not ask");
-        tools::parse_tool_options(argc, argv, "reset --exercise 1.2", options);
+        tools::parse_tool_options(argc, argv, "reset --exercise ID", options);
         if (id.empty()) throw nn::UsageError("say which exercise, e.g. make reset EX=1.2");
         reset(exercises, id, yes);
     });

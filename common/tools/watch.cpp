@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
             ("chapter", po::value(&chapter)->value_name("NAME"), "the chapter's folder name, e.g. 01-perceptron")
             ("exercises", po::value(&exercises)->default_value(exercises)->value_name("DIR"), "the exercises folder")
             ("log", po::value(&log)->default_value(log)->value_name("FILE"), "where each check's output goes");
-        tools::parse_tool_options(argc, argv, "watch --chapter 01-perceptron", options);
+        tools::parse_tool_options(argc, argv, "watch --chapter CHAPTER", options);
         const fs::path folder = fs::path(exercises) / chapter;
         if (chapter.empty() || !fs::is_directory(folder))
             throw nn::UsageError("say which chapter with exercises, e.g. make watch CH=01");

@@ -221,6 +221,12 @@ TEST(CliOption, ChecksTheRangeAtParseWithTheRequireMessages) {
     EXPECT_EQ(option_error({"--k", "two"}), "--k must be a whole number (got 'two')");
 }
 
+TEST(CliOption, ARealValueMustBeFiniteWhateverItsRange) {
+    EXPECT_EQ(option_error({"--eta", "inf"}), "--eta must be a finite number (got inf)");
+    EXPECT_EQ(option_error({"--eta", "nan"}), "--eta must be a finite number (got nan)");
+    EXPECT_EQ(option_error({"--eta", "1e39"}).find("--eta"), 0u) << "beyond float: not taken as inf";
+}
+
 TEST(CliOption, HelpShowsTheKindOfValueAndTheDefault) {
     OptionsCli cli;
     const std::string usage = cli.usage();
@@ -344,6 +350,53 @@ TEST(Outputs, FolderThatCannotBeCreatedIsAUsageError) {
     nn::CommonOptions opt;
     opt.out = dir / "file/out";
     EXPECT_THROW(nn::Outputs(opt, "p"), nn::UsageError);
+}
+
+TEST(Outputs, AFolderThatCannotBeWrittenIsAUsageErrorBeforeAnyWork) {
+    nn::CommonOptions opt;
+    opt.out = "/proc/self";  // exists, and no file can be made there, even by root
+    try {
+        nn::Outputs out(opt, "p");
+        ADD_FAILURE() << "no error for an unwritable --out";
+    } catch (const nn::UsageError& e) {
+        EXPECT_EQ(std::string(e.what()).rfind("--out /proc/self: cannot write there (", 0), 0u) << e.what();
+    }
+}
+
+TEST(Outputs, ARunFirstRemovesWhatThePreviousRunOfTheProgramWrote) {
+    ScratchDir dir;
+    for (const char* name : {"a.png", "b.csv", "other.png", "q.manifest"}) std::ofstream(dir / name) << "old";
+    std::ofstream(dir / "p.manifest") << "program\tp\nfigure\ta.png\tcaption\nfile\tb.csv\nfile\t../escape\n"
+                                         "result\tk\t1\n";
+    std::ofstream(dir.path().parent_path() / "escape") << "outside";
+    nn::CommonOptions opt;
+    opt.out = dir.path();
+    nn::Outputs out(opt, "p");
+    EXPECT_FALSE(fs::exists(dir / "a.png"));
+    EXPECT_FALSE(fs::exists(dir / "b.csv"));
+    EXPECT_FALSE(fs::exists(dir / "p.manifest"));
+    EXPECT_TRUE(fs::exists(dir / "other.png")) << "not the program's";
+    EXPECT_TRUE(fs::exists(dir / "q.manifest")) << "another program's";
+    EXPECT_TRUE(fs::exists(dir.path().parent_path() / "escape")) << "never outside the folder";
+    fs::remove(dir.path().parent_path() / "escape");
+}
+
+TEST(Outputs, TheManifestListsEveryOtherFileTheRunWrote) {
+    ScratchDir dir;
+    nn::CommonOptions opt;
+    opt.out = dir.path();
+    nn::Outputs out(opt, "p");
+    std::ofstream(out.path("curve.csv")) << "epoch,loss\n";
+    std::ofstream(out.path("a.png")) << "png";
+    out.path("never_written.csv");
+    out.figure("a.png", "A");
+    testing::internal::CaptureStdout();
+    out.result({});
+    testing::internal::GetCapturedStdout();
+    EXPECT_EQ(dir.read("p.manifest"), "program\tp\nfigure\ta.png\tA\nfile\tcurve.csv\n");
+    // And the next run removes it.
+    nn::Outputs next(opt, "p");
+    EXPECT_FALSE(fs::exists(dir / "curve.csv"));
 }
 
 namespace {
