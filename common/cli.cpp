@@ -193,6 +193,30 @@ void Cli::file_option(const std::string& name, std::string& value, const std::st
     options_.add_options()(name.c_str(), po::value(&value)->value_name("FILE"), help.c_str());
 }
 
+void Cli::output_file_option(const std::string& name, std::string& value, const std::string& help) {
+    options_.add_options()(name.c_str(), po::value(&value)->value_name("FILE"), help.c_str());
+    checks_.push_back([&value, name] {
+        if (!value.empty()) require_writable_file("--" + name, value);
+    });
+}
+
+void require_writable_file(const std::string& option, const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const std::string said = option + " " + path + ": ";
+    if (fs::is_directory(path, ec)) throw UsageError(said + "is a folder; give a file's name in it");
+    const fs::path folder = fs::path(path).parent_path().empty() ? fs::path(".") : fs::path(path).parent_path();
+    if (!fs::is_directory(folder, ec)) throw UsageError(said + "there is no folder " + folder.string());
+    // The name write_file_atomically() writes first; it is rewritten from scratch there.
+    const std::string probe = path + ".tmp";
+    std::FILE* file = std::fopen(probe.c_str(), "w");
+    const int error = errno;
+    bool written = file && std::fputc('x', file) != EOF;
+    written = file && std::fclose(file) == 0 && written;
+    fs::remove(probe, ec);
+    if (!written) throw UsageError(said + "cannot write there (" + std::strerror(file ? ENOSPC : error) + ")");
+}
+
 void Cli::word_option(const std::string& name, std::string& value, const std::string& help) {
     options_.add_options()(name.c_str(), po::value(&value)->value_name("WORD"), help.c_str());
 }

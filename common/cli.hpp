@@ -103,6 +103,9 @@ public:
     // --name FILE, --name WORD with no default: `value` stays empty unless given (a
     // program that tells "not given" from any value, e.g. a data set that --csv replaces).
     void file_option(const std::string& name, std::string& value, const std::string& help);
+    // --name FILE that the program will write (--save): parse() makes sure it can, before
+    // any work, so a bad path is one line and exit 2, not an error after training.
+    void output_file_option(const std::string& name, std::string& value, const std::string& help);
     void word_option(const std::string& name, std::string& value, const std::string& help);
 
     po::options_description& options() { return options_; }  // for what option() cannot say
@@ -141,6 +144,10 @@ struct HelpRequested {};
 // The layer sizes of an option such as --hidden: "30,30" -> {30, 30}, "none" -> {} (no
 // hidden layer), each from 1 to 4096; otherwise UsageError naming the option.
 std::vector<size_t> parse_sizes(const std::string& option, const std::string& text);
+
+// Throws UsageError when a file cannot be written at path: it is a folder, its folder
+// does not exist, or a file there cannot be created (tried, not guessed).
+void require_writable_file(const std::string& option, const std::string& path);
 
 // Throws UsageError("--eta must be positive (got -1)") and the like.
 void require_positive(const std::string& option, double value);

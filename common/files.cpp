@@ -17,14 +17,17 @@ void write_file_atomically(const std::string& path,
                            const std::function<void(std::ostream&)>& write) {
     const std::string tmp = path + ".tmp";
     std::ofstream out(tmp, std::ios::out | std::ios::trunc | std::ios::binary);
-    if (!out) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+    // DataError, so that a program says it in one line and exits 2 (a full disk, a
+    // folder made read-only during the run), like any other problem outside the program.
+    if (!out) throw DataError("cannot write " + path + ": " + std::strerror(errno));
     try {
         write(out);
         out.close();  // flushes; a full disk shows up here
-        if (!out) throw std::runtime_error("error while writing " + path);
+        if (!out) throw DataError("cannot write " + path + ": " + std::strerror(errno ? errno : EIO) +
+                                  " (a full disk?)");
         std::error_code ec;
         fs::rename(tmp, path, ec);
-        if (ec) throw std::runtime_error("cannot rename " + tmp + " to " + path + ": " + ec.message());
+        if (ec) throw DataError("cannot rename " + tmp + " to " + path + ": " + ec.message());
     } catch (...) {
         if (out.is_open()) out.close();
         std::error_code ignored;

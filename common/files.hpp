@@ -8,7 +8,8 @@
 namespace nn {
 
 // Calls write(stream) on "<path>.tmp", then renames it to path. If write throws
-// or the stream fails, the temporary file is removed and the error propagates.
+// or the stream fails, the temporary file is removed and the error propagates; the
+// file's own failures (cannot create, a full disk, cannot rename) are DataErrors.
 void write_file_atomically(const std::string& path,
                            const std::function<void(std::ostream&)>& write);
 

@@ -104,6 +104,25 @@ TEST(Programs03_FashionMlp, BadOptionsExitTwoWithOneLineNamingThem) {
     expect_rejected(*dir, kProgram, {"--save", "/no/such/folder/m.nnbp"}, "/no/such/folder");
 }
 
+TEST(Programs03_FashionMlp, AnOutputThatCannotBeWrittenIsRefusedBeforeTraining) {
+    REQUIRE_FASHION_MLP(dir);
+    ScratchDir tmp;
+    // A folder as --save, a file in /proc (no file can be made there, even by root), and
+    // an --out that cannot be written: each one line, exit 2, and not one epoch trained.
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"--save", tmp.path().string()}, {"--save", "/proc/self/m.nnbp"},
+          {"--out", "/proc/self"}}) {
+        std::vector<std::string> all = args;
+        all.insert(all.end(), {"--quick", "--progress", "never"});
+        if (args[0] != "--out") all.insert(all.end(), {"--out", (tmp / "out").string()});
+        ProcessRun run = run_program(*dir, kProgram, all, tmp.path());
+        EXPECT_EQ(run.status, 2) << args[0] << " " << args[1] << ": " << run.err;
+        EXPECT_EQ(lines_of(run.err).size(), 1u) << run.err;
+        EXPECT_NE(run.err.find(args[0] + " " + args[1]), std::string::npos) << run.err;
+        EXPECT_EQ(run.out.find("epoch 1 "), std::string::npos) << "it trained first:\n" << run.out;
+    }
+}
+
 TEST(Programs03_FashionMlp, AValidationSetLargerThanTheTrainingSetIsRefused) {
     REQUIRE_FASHION_MLP(dir);
     REQUIRE_FASHION_DATA();

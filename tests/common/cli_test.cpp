@@ -352,6 +352,23 @@ TEST(Outputs, FolderThatCannotBeCreatedIsAUsageError) {
     EXPECT_THROW(nn::Outputs(opt, "p"), nn::UsageError);
 }
 
+TEST(RequireWritableFile, RefusesAFolderAMissingFolderAndAnUnwritablePlace) {
+    ScratchDir dir;
+    auto error = [](const std::string& path) {
+        try {
+            nn::require_writable_file("--save", path);
+        } catch (const nn::UsageError& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    EXPECT_EQ(error((dir / "m.nnbp").string()), "");
+    EXPECT_FALSE(fs::exists(dir / "m.nnbp.tmp")) << "the try leaves nothing";
+    EXPECT_EQ(error(dir.path().string()), "--save " + dir.path().string() + ": is a folder; give a file's name in it");
+    EXPECT_NE(error((dir / "no/m.nnbp").string()).find(": there is no folder "), std::string::npos);
+    EXPECT_EQ(error("/proc/self/m.nnbp").rfind("--save /proc/self/m.nnbp: cannot write there (", 0), 0u);
+}
+
 TEST(Outputs, AFolderThatCannotBeWrittenIsAUsageErrorBeforeAnyWork) {
     nn::CommonOptions opt;
     opt.out = "/proc/self";  // exists, and no file can be made there, even by root

@@ -1,6 +1,12 @@
 #include "common/files.hpp"
 
+#include <sys/resource.h>
+
 #include <gtest/gtest.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
 
 #include <filesystem>
 #include <fstream>
@@ -77,4 +83,28 @@ TEST(MakeDirectories, ExistingRegularFileIsNotAFolder) {
     ScratchDir dir;
     std::ofstream(dir / "file") << "not a folder";
     EXPECT_THROW(nn::make_directories(dir / "file"), nn::UsageError);
+}
+
+// Writes 1 MB through write_file_atomically with files capped at 1000 bytes (what a full
+// disk looks like to the writer) and exits 0 when it is refused as a DataError naming
+// the file, leaving neither it nor its temporary file. Run by a death test's child.
+[[noreturn]] void write_past_a_full_disk(const std::string& path) {
+    std::signal(SIGXFSZ, SIG_IGN);  // a write past the limit then fails with EFBIG
+    rlimit limit{};
+    limit.rlim_cur = limit.rlim_max = 1000;
+    setrlimit(RLIMIT_FSIZE, &limit);
+    try {
+        nn::write_file_atomically(path, [](std::ostream& out) { out << std::string(1 << 20, 'x'); });
+    } catch (const nn::DataError& e) {
+        std::fprintf(stderr, "%s\n", e.what());
+        std::exit(std::filesystem::exists(path) || std::filesystem::exists(path + ".tmp") ? 3 : 0);
+    }
+    std::exit(4);
+}
+
+TEST(WriteFileAtomically, AFullDiskIsADataErrorAndLeavesNoFile) {
+    GTEST_FLAG_SET(death_test_style, "threadsafe");
+    ScratchDir dir;
+    const std::string path = (dir / "big.csv").string();
+    EXPECT_EXIT(write_past_a_full_disk(path), testing::ExitedWithCode(0), "cannot write .*big.csv");
 }

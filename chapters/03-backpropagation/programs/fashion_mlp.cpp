@@ -220,7 +220,7 @@ void declare_options(nn::Cli& cli, Settings& s) {
     cli.option("validation", s.validation,
                "hold out the last N training images as a validation set (for tuning eta and lambda)",
                nn::between(0, 1e9));
-    cli.file_option("save", s.save, "write the trained network to FILE");
+    cli.output_file_option("save", s.save, "write the trained network to FILE");
     cli.file_option("load", s.load, "evaluate the network saved in FILE on the test set, no training");
 }
 
