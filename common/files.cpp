@@ -1,9 +1,14 @@
 #include "common/files.hpp"
 
+#include <unistd.h>
+
+#include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <stdexcept>
 #include <system_error>
 
@@ -13,9 +18,60 @@ namespace nn {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// The guarded paths, for a signal handler: fixed storage, no allocation, and unlink(),
+// which is safe to call there.
+constexpr int kSlots = 16;
+constexpr size_t kPathBytes = 4096;
+char guarded_paths[kSlots][kPathBytes];
+std::atomic<bool> slot_used[kSlots];
+
+void remove_guarded_and_die(int signal) {
+    for (int i = 0; i < kSlots; ++i)
+        if (slot_used[i].load()) ::unlink(guarded_paths[i]);
+    std::signal(signal, SIG_DFL);
+    std::raise(signal);
+}
+
+void install_handlers_once() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        for (int signal : {SIGINT, SIGTERM, SIGHUP}) {
+            struct sigaction current {};
+            sigaction(signal, nullptr, &current);
+            if (current.sa_handler != SIG_DFL) continue;  // the program's own, or ignored
+            struct sigaction handler {};
+            handler.sa_handler = remove_guarded_and_die;
+            sigaction(signal, &handler, nullptr);
+        }
+    });
+}
+
+}  // namespace
+
+RemovedOnSignal::RemovedOnSignal(const std::string& path) : slot_(-1) {
+    if (path.size() >= kPathBytes) return;
+    install_handlers_once();
+    static std::mutex taking;
+    std::lock_guard<std::mutex> lock(taking);
+    for (int i = 0; i < kSlots; ++i) {
+        if (slot_used[i].load()) continue;
+        std::memcpy(guarded_paths[i], path.c_str(), path.size() + 1);
+        slot_used[i].store(true);
+        slot_ = i;
+        return;
+    }
+}
+
+RemovedOnSignal::~RemovedOnSignal() {
+    if (slot_ >= 0) slot_used[slot_].store(false);
+}
+
 void write_file_atomically(const std::string& path,
                            const std::function<void(std::ostream&)>& write) {
     const std::string tmp = path + ".tmp";
+    RemovedOnSignal guard(tmp);
     std::ofstream out(tmp, std::ios::out | std::ios::trunc | std::ios::binary);
     // DataError, so that a program says it in one line and exits 2 (a full disk, a
     // folder made read-only during the run), like any other problem outside the program.

@@ -15,6 +15,8 @@
 
 #include <gnuplot-iostream.h>
 
+#include "common/errors.hpp"
+#include "common/files.hpp"
 #include "common/plot.hpp"
 
 namespace nn {
@@ -75,6 +77,23 @@ std::string gnuplot_complaint(const std::string& log) {
 
 }  // namespace
 
+std::string not_complete(const std::string& file, const std::string& format_of) {
+    std::ifstream in(file, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string ext = fs::path(format_of).extension().string();
+    if (ext == ".png") {
+        static const std::string signature("\x89PNG\r\n\x1a\n", 8);
+        static const std::string iend("\0\0\0\0IEND\xae\x42\x60\x82", 12);
+        if (bytes.compare(0, 8, signature) != 0) return "the file gnuplot wrote is not a PNG";
+        if (bytes.size() < 20 || bytes.compare(bytes.size() - 12, 12, iend) != 0)
+            return "the PNG gnuplot wrote is cut short (no IEND chunk: a full disk?)";
+    } else if (ext == ".gif") {
+        if (bytes.compare(0, 3, "GIF") != 0) return "the file gnuplot wrote is not a GIF";
+        if (bytes.back() != '\x3b') return "the GIF gnuplot wrote is cut short (no trailer byte: a full disk?)";
+    }
+    return "";
+}
+
 std::string quote_path(const std::string& path) { return single_quote(path, "''"); }
 
 void render(const std::string& terminal, const std::string& body, const std::string& path) {
@@ -86,6 +105,7 @@ void render(const std::string& terminal, const std::string& body, const std::str
     int fd = mkstemp(log.data());
     if (fd < 0) throw std::runtime_error("cannot create a temporary file for gnuplot's messages");
     ::close(fd);
+    RemovedOnSignal log_guard(log), tmp_guard(tmp);
 
     {
         SigpipeBlocked guard;
@@ -100,10 +120,14 @@ void render(const std::string& terminal, const std::string& body, const std::str
     std::error_code ec;
     bool exited_cleanly = messages.size() >= 7 && messages.compare(messages.size() - 7, 7, "exit 0\n") == 0;
     bool ok = exited_cleanly && fs::file_size(tmp, ec) > 0 && !ec;
-    if (ok) fs::rename(tmp, path, ec);
-    if (!ok || ec) {
+    // gnuplot exits 0 when the disk fills under it: only a file that ends as its format
+    // says it must (a PNG's IEND chunk, a GIF's trailer) is renamed to its final name.
+    std::string incomplete = ok ? not_complete(tmp, path) : "";
+    if (ok && incomplete.empty()) fs::rename(tmp, path, ec);
+    if (!ok || !incomplete.empty() || ec) {
         fs::remove(tmp, ec);
-        throw std::runtime_error("gnuplot could not draw " + path + ": " + gnuplot_complaint(messages));
+        throw DataError("could not draw " + path + ": " +
+                        (incomplete.empty() ? "gnuplot: " + gnuplot_complaint(messages) : incomplete));
     }
 }
 

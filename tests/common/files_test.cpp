@@ -1,6 +1,7 @@
 #include "common/files.hpp"
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -107,4 +108,34 @@ TEST(WriteFileAtomically, AFullDiskIsADataErrorAndLeavesNoFile) {
     ScratchDir dir;
     const std::string path = (dir / "big.csv").string();
     EXPECT_EXIT(write_past_a_full_disk(path), testing::ExitedWithCode(0), "cannot write .*big.csv");
+}
+
+// The file a death test's child guards: named after the test process, which is the
+// child's parent (a threadsafe death test re-runs the test in a new process, so a
+// ScratchDir there would be another folder).
+std::string guarded_file(pid_t test_process) {
+    return (std::filesystem::path(testing::TempDir()) / ("nn-guarded-" + std::to_string(test_process) + ".tmp")).string();
+}
+
+TEST(RemovedOnSignal, ACtrlCWhileAFileIsGuardedRemovesIt) {
+    GTEST_FLAG_SET(death_test_style, "threadsafe");
+    const std::string path = guarded_file(getpid());
+    std::ofstream(path) << "half";
+    EXPECT_EXIT(
+        {
+            nn::RemovedOnSignal guard(guarded_file(getppid()));
+            std::raise(SIGINT);
+        },
+        testing::KilledBySignal(SIGINT), "");
+    EXPECT_FALSE(std::filesystem::exists(path)) << "the guarded file survived the signal";
+    // Once the guard is gone, the file is its owner's again: a signal leaves it alone.
+    std::ofstream(path) << "kept";
+    EXPECT_EXIT(
+        {
+            { nn::RemovedOnSignal guard(guarded_file(getppid())); }
+            std::raise(SIGTERM);
+        },
+        testing::KilledBySignal(SIGTERM), "");
+    EXPECT_TRUE(std::filesystem::exists(path));
+    std::filesystem::remove(path);
 }
