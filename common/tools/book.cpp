@@ -21,11 +21,6 @@ bool can_run(const fs::path& file) {
     return fs::is_regular_file(file, ec) && access(file.c_str(), X_OK) == 0;
 }
 
-std::string read_text(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 // An href from the page's folder to `target`, ending in '/' when `target` is a folder.
 std::string href_from(const fs::path& page_dir, const fs::path& target, bool folder) {
     std::string relative = fs::relative(fs::absolute(target), fs::absolute(page_dir)).generic_string();

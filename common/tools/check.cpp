@@ -44,14 +44,7 @@ std::string title_from_suite(const std::string& suite) {
 }
 
 std::string fold(const std::string& text, size_t limit) {
-    std::string out;
-    bool space = false;
-    for (char c : text) {
-        if (std::isspace(static_cast<unsigned char>(c))) { space = !out.empty(); continue; }
-        if (space) out += ' ';
-        space = false;
-        out += c;
-    }
+    std::string out = fold_spaces(text);
     if (out.size() > limit) out = out.substr(0, limit - 3) + "...";
     return out;
 }
@@ -364,13 +357,6 @@ const Verdict* next_exercise(const std::vector<Verdict>& verdicts) {
 // ---------------------------------------------------------------- the command
 
 namespace {
-
-std::string read_text(const fs::path& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 std::string progress_bar(size_t done, size_t total, size_t width = 24) {
     size_t filled = total ? done * width / total : 0;

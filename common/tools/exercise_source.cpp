@@ -31,18 +31,6 @@ size_t skip_comment_or_literal(const std::string& s, size_t i) {
     return i;
 }
 
-std::string folded(const std::string& text) {
-    std::string out;
-    bool space = false;
-    for (char c : text) {
-        if (std::isspace(static_cast<unsigned char>(c))) { space = !out.empty(); continue; }
-        if (space) out += ' ';
-        space = false;
-        out += c;
-    }
-    return out;
-}
-
 // The source with comments replaced by spaces, so that the text before a brace can be
 // read as a declaration. Literals stay (they never hold a declaration's text).
 std::string without_comments(const std::string& s) {
@@ -68,7 +56,7 @@ std::pair<std::string, std::string> declaration_before(const std::string& code, 
         size_t line_end = head.find('\n', hash);
         head.erase(hash, line_end == std::string::npos ? std::string::npos : line_end - hash);
     }
-    std::string declaration = folded(head);
+    std::string declaration = fold_spaces(head);
     size_t open = declaration.find('(');
     if (open == std::string::npos || declaration.rfind("namespace", 0) == 0) return {declaration, ""};
     size_t name_end = open;

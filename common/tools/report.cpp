@@ -457,6 +457,23 @@ int run_command(const std::string& program, const std::vector<std::string>& args
     }
 }
 
+std::string read_text(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::string fold_spaces(const std::string& text) {
+    std::string out;
+    bool space = false;
+    for (char c : text) {
+        if (std::isspace(static_cast<unsigned char>(c))) { space = !out.empty(); continue; }
+        if (space) out += ' ';
+        space = false;
+        out += c;
+    }
+    return out;
+}
+
 std::optional<std::string> last_line(const std::string& path) {
     std::ifstream in(path);
     std::optional<std::string> last;

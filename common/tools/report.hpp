@@ -145,6 +145,12 @@ struct RunLimits {
 int run_command(const std::string& program, const std::vector<std::string>& args, const std::string& log,
                 const RunLimits& limits, bool* timed_out);
 
+// A file's whole content, "" when it cannot be read.
+std::string read_text(const std::string& path);
+
+// Runs of whitespace become one space, none at either end.
+std::string fold_spaces(const std::string& text);
+
 // The last line of a text file that is not blank, or nullopt when there is none.
 std::optional<std::string> last_line(const std::string& path);
 

@@ -34,11 +34,6 @@ struct Settings {
     bool dry_run = false, if_marked = false;
 };
 
-std::string read_text(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 // What the learner would type, with the two options the tool adds.
 std::vector<std::string> full_command(const tools::TableRow& row, const fs::path& out) {
     std::vector<std::string> words{row.program};
@@ -87,7 +82,7 @@ std::optional<tools::KeyValues> run_row(const tools::TableRow& row, const Settin
     const int status = tools::run_command((s.programs / row.program).string(),
                                           {words.begin() + 1, words.end()}, (out / "output.txt").string());
     const double seconds = watch.seconds();
-    std::string output = read_text(out / "output.txt");
+    std::string output = tools::read_text(out / "output.txt");
     auto result = tools::parse_result_line(output);
     bool ok = tools::succeeded(status);
     if (ok && result) {

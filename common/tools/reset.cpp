@@ -25,13 +25,6 @@ namespace tools = nn::tools;
 
 namespace {
 
-std::string read_text(const fs::path& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 // What `git args...` prints, or nullopt when it fails.
 std::optional<std::string> git(const std::vector<std::string>& args) {
     char name[] = "/tmp/nn-reset-XXXXXX";
@@ -41,7 +34,7 @@ std::optional<std::string> git(const std::vector<std::string>& args) {
     std::vector<std::string> all{"git"};
     all.insert(all.end(), args.begin(), args.end());
     const int status = tools::run_command("/usr/bin/env", all, name);
-    std::string output = read_text(name);
+    std::string output = tools::read_text(name);
     fs::remove(name);
     if (!tools::succeeded(status)) return std::nullopt;
     return output;
@@ -87,7 +80,7 @@ void reset(const fs::path& exercises, const std::string& id, bool yes) {
     bool any_stub = false;
     for (const auto& entry : fs::directory_iterator(folder)) {
         if (entry.path().extension() != ".cpp") continue;
-        const std::string current = read_text(entry.path());
+        const std::string current = tools::read_text(entry.path());
         std::optional<std::string> original = original_with_stub(entry.path(), id);
         if (!original) continue;
         any_stub = true;
@@ -111,7 +104,7 @@ void reset(const fs::path& exercises, const std::string& id, bool yes) {
             std::cout << "reset: nothing changed\n";
             return;
         }
-        write_file(backup, read_text(c.file));
+        write_file(backup, tools::read_text(c.file));
         write_file(c.file, c.text);
         std::cout << "reset: " << names << " in " << c.file.string() << " is the stub again; your version is in "
                   << backup.string() << "\n";
