@@ -285,8 +285,8 @@ std::vector<CheckedValue> check_row(const ReproduceTable& table, const TableRow&
     for (const Band& band : table.bands) checks.push_back(check_band(row, band, result));
     if (!result) return checks;
     for (const auto& [header, cell] : row.cells) {
-        bool banded = std::any_of(table.bands.begin(), table.bands.end(),
-                                  [&](const Band& b) { return b.key == header; });
+        // (A projection, not a lambda: clang before 16 cannot capture a structured binding.)
+        bool banded = std::ranges::find(table.bands, header, &Band::key) != table.bands.end();
         const std::string* now = find_value(*result, header);
         if (banded || !now) continue;
         CheckedValue shown{row.label, header, cell_value(cell), *now, "", Verdict::Shown};
