@@ -43,6 +43,9 @@ PACKAGES := g++ make libgtest-dev libboost-program-options-dev libgnuplot-iostre
 # What `make bench` needs besides: OpenBLAS, the reference our gemm() is measured against,
 # and PyTorch (CPU), the reference for one epoch of training.
 BENCH_PACKAGES := libopenblas-dev python3-torch python3-numpy
+# What `make fuzz` needs besides: clang, and libFuzzer's runtime, which Debian packages
+# apart (clang only recommends it).
+FUZZ_PACKAGES := clang libclang-rt-dev
 
 # ------------------------------------------------------------------ sources
 
@@ -182,7 +185,7 @@ $(CHECKER_FIXTURE): $(call obj,tests/main.cpp tests/checker/fixture_test.cpp) $(
 
 # ------------------------------------------------------------------ commands
 
-.PHONY: help deps build binaries test check hint reset watch compare run tour reproduce bench clean
+.PHONY: help deps build binaries test check hint reset watch compare run tour reproduce bench fuzz clean
 
 help:
 	@echo "Neural networks from scratch, in C++: the commands"
@@ -204,6 +207,7 @@ help:
 	@echo "                       README tables against what the programs print now (minutes)"
 	@echo "  make bench           the benchmarks: matrix multiply against OpenBLAS, one epoch"
 	@echo "                       of training against PyTorch"
+	@echo "  make fuzz            libFuzzer on every reader of outside data, FUZZ_SECONDS=60 each"
 	@echo "  make deps            install missing Debian packages (apt-get, sudo when not root)"
 	@echo "  make clean           remove build/ and out/"
 	@echo
@@ -334,6 +338,94 @@ bench:
 	@$(MAKE) --no-print-directory $(B)/tools/bench $(B)/bin/03-backpropagation/epoch_bench
 	$(B)/tools/bench
 	$(B)/bin/03-backpropagation/epoch_bench --out out/bench --peers $(abspath chapters/03-backpropagation/programs)
+
+# ------------------------------------------------------------------ fuzzing
+
+# libFuzzer harnesses (fuzz/<name>_fuzz.cpp) for every reader of outside data, built
+# apart with clang, which has libFuzzer, under AddressSanitizer and UBSan: the project's
+# sources with the fuzzer's coverage instrumentation only (fuzzer-no-link), the link
+# with the fuzzer's main. Not part of `make test`: each harness runs FUZZ_SECONDS.
+FUZZ_SECONDS ?= 60
+FUZZ       := $(BUILD)/fuzz
+FUZZ_CXX   := clang++
+FUZZ_FLAGS := -std=c++20 -Wall -Wextra -g -O1 -fno-omit-frame-pointer \
+              -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -MMD -MP
+FUZZ_HARNESSES := idx csv model_file manifest readme_table
+# What each harness links besides fuzz/<name>_fuzz.cpp: its reader and what that calls.
+FUZZ_SRC_idx          := common/idx.cpp common/tensor.cpp common/gemm.cpp
+FUZZ_SRC_csv          := common/csv.cpp common/tensor.cpp common/gemm.cpp common/random.cpp
+FUZZ_SRC_model_file   := chapters/03-backpropagation/given_io.cpp chapters/03-backpropagation/given_network.cpp \
+                         solutions/03-backpropagation/network.cpp common/tensor.cpp common/gemm.cpp \
+                         common/files.cpp common/errors.cpp common/random.cpp common/training.cpp common/gradcheck.cpp
+FUZZ_SRC_manifest     := common/tools/report.cpp
+FUZZ_SRC_readme_table := common/tools/readme_table.cpp common/tools/report.cpp
+# fuzz/seeds.cpp writes the first inputs with the project's own writers (see there).
+FUZZ_SRC_seeds        := $(FUZZ_SRC_model_file) common/cli.cpp common/progress.cpp common/gnuplot.cpp
+fuzz_obj = $(patsubst %.cpp,$(FUZZ)/obj/%.o,$(1))
+
+# Rebuilt when clang or the flags change, as $(B)/build-id does for g++.
+fuzz_build_id = $(shell $(FUZZ_CXX) --version 2>/dev/null | head -1; echo '$(FUZZ_FLAGS)')
+$(FUZZ)/build-id: FORCE
+	@mkdir -p $(@D)
+	@printf '%s\n' '$(fuzz_build_id)' | cmp -s - $@ || printf '%s\n' '$(fuzz_build_id)' > $@
+
+$(FUZZ)/obj/%.o: %.cpp $(FUZZ)/build-id
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CXX   $< (fuzz)")
+	$(Q)$(FUZZ_CXX) $(CPPFLAGS) $(FUZZ_FLAGS) $(WERROR_FLAG) -c $< -o $@
+
+define FUZZ_RULES
+$(FUZZ)/bin/$(1)_fuzz: $(call fuzz_obj,fuzz/$(1)_fuzz.cpp $(FUZZ_SRC_$(1)))
+	@mkdir -p $$(@D)
+	@$(if $(Q),echo "  LINK  $$@")
+	$(Q)$(FUZZ_CXX) -fsanitize=fuzzer,address,undefined $$^ $(LDLIBS) -o $$@
+endef
+$(foreach h,$(FUZZ_HARNESSES),$(eval $(call FUZZ_RULES,$(h))))
+
+$(FUZZ)/bin/seeds: $(call fuzz_obj,fuzz/seeds.cpp $(FUZZ_SRC_seeds))
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LINK  $@")
+	$(Q)$(FUZZ_CXX) -fsanitize=address,undefined $^ $(LDLIBS) -o $@
+
+-include $(shell find $(FUZZ)/obj -name '*.d' 2>/dev/null)
+
+# The seeds are made afresh each time (fuzz/seeds.cpp, the chapters' README.md files,
+# the manifests of out/); what libFuzzer finds is kept in $(FUZZ)/found/<name>/ for the
+# next run. One process per harness (no -jobs: the machine is shared), each within
+# -rss_limit_mb and -malloc_limit_mb, an input slower than -timeout a hang. A crash
+# leaves its input in $(FUZZ)/crashes/<name>/ and fails the target after every
+# harness has had its turn; the log of each run is $(FUZZ)/<name>.log.
+fuzz:
+	@$(MAKE) --no-print-directory deps PACKAGES="$(PACKAGES) $(FUZZ_PACKAGES)"
+	@$(MAKE) --no-print-directory -s -j$(JOBS) $(FUZZ)/bin/seeds $(FUZZ_HARNESSES:%=$(FUZZ)/bin/%_fuzz)
+	@rm -rf $(FUZZ)/corpus && $(FUZZ)/bin/seeds $(FUZZ)/corpus chapters > /dev/null
+	@for c in chapters/*/; do cp $$c/README.md $(FUZZ)/corpus/readme_table/$$(basename $$c).md; done
+	@for m in out/*/*.manifest; do \
+	  if [ -f "$$m" ]; then cp "$$m" $(FUZZ)/corpus/manifest/$$(basename $$(dirname $$m))_$$(basename $$m); fi; \
+	done
+	@failed=0; summary=""; \
+	for h in $(FUZZ_HARNESSES); do \
+	  mkdir -p $(FUZZ)/found/$$h $(FUZZ)/crashes/$$h; log=$(FUZZ)/$$h.log; \
+	  echo "== fuzz: $$h for $(FUZZ_SECONDS) s (log: $$log)"; \
+	  UBSAN_OPTIONS=print_stacktrace=1 $(FUZZ)/bin/$${h}_fuzz -max_total_time=$(FUZZ_SECONDS) \
+	    -rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=10 -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ)/crashes/$$h/ $(FUZZ)/found/$$h $(FUZZ)/corpus/$$h > $$log 2>&1; \
+	  status=$$?; \
+	  runs=$$(sed -n 's/^stat::number_of_executed_units: *//p' $$log); \
+	  new=$$(sed -n 's/^stat::new_units_added: *//p' $$log); \
+	  read -r cov ft corp < <(grep -o 'cov: [0-9]* ft: [0-9]* corp: [0-9]*' $$log | tail -1 | awk '{print $$2, $$4, $$6}'); \
+	  line=$$(printf 'fuzz: %-13s %10s runs  cov %5s  ft %6s  corpus %5s (%s added this run)' \
+	    $$h "$${runs:-?}" "$${cov:-?}" "$${ft:-?}" "$${corp:-?}" "$${new:-?}"); \
+	  if [ $$status -ne 0 ]; then \
+	    failed=1; tail -n 40 $$log; \
+	    input=$$(sed -n 's/.*Test unit written to //p' $$log | tail -1); \
+	    line="$$line  FAILED (exit $$status): $${input:-see $$log}"; \
+	  fi; \
+	  summary="$$summary$$line"$$'\n'; \
+	done; \
+	echo "== fuzz: $(FUZZ_SECONDS) s each; new inputs in $(FUZZ)/found/, crashes in $(FUZZ)/crashes/"; \
+	printf '%s' "$$summary"; \
+	exit $$failed
 
 clean:
 	rm -rf $(BUILD) out
