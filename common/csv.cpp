@@ -50,6 +50,8 @@ std::vector<std::string> split_cells(const std::string& line, const std::string&
 float parse_number(const std::string& cell, const std::string& where) {
     if (cell.empty())
         throw DataError(where + ": an empty cell (missing values are not supported: fill it in or delete the row)");
+    // from_chars reads no '+', so one is skipped; a sign after it is not a number ("+-5").
+    if (cell.starts_with("+-")) throw DataError(where + ": '" + cell + "' is not a number");
     const char* first = cell.data() + (cell[0] == '+' ? 1 : 0);
     const char* last = cell.data() + cell.size();
     float value = 0;

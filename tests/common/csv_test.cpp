@@ -104,6 +104,14 @@ TEST(CsvErrors, NonNumericCellNamesLineColumnAndText) {
     EXPECT_NE(parse_error("a\n0x10\n").find("'0x10' is not a number"), std::string::npos);
 }
 
+// One '+' is skipped before from_chars, which reads no '+': the sign after it must not
+// then be read as the number's own ("+-5" was -5).
+TEST(CsvErrors, APlusBeforeAnotherSignIsNotANumber) {
+    EXPECT_EQ(parse_error("a\n+-5\n"), "data.csv line 2, column 'a': '+-5' is not a number");
+    EXPECT_NE(parse_error("a\n++5\n").find("'++5' is not a number"), std::string::npos);
+    EXPECT_EQ(parse("a\n+5\n").values(0, 0), 5.0f);
+}
+
 TEST(CsvErrors, EmptyCellsAndNonFiniteNumbersAreRefused) {
     EXPECT_NE(parse_error("a,b\n1,\n").find("line 2, column 'b': an empty cell"), std::string::npos);
     EXPECT_NE(parse_error("a\nnan\n").find("'nan' is not a finite number"), std::string::npos);
