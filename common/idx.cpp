@@ -118,13 +118,14 @@ IdxArray read_idx(const std::string& path) {
     IdxArray array;
     array.dims = read_header(file.get(), path);
     const size_t expected = checked_product(array.dims, path);
-    // The header's count is not trusted with memory: the data is read in chunks and the
-    // buffer grows only as far as the data really goes, so a 16-byte file that announces
-    // 2 GB of images fails as truncated after allocating one chunk, not 2 GB.
-    constexpr size_t kChunk = size_t{1} << 24;
+    // The header's count is not trusted with memory: the data is read in chunks that
+    // double from 64 KB (up to 16 MB) and the buffer grows only as far as the data really
+    // goes, so a 16-byte file that announces 2 GB of images fails as truncated after
+    // allocating 64 KB, not 2 GB.
+    constexpr size_t kFirstChunk = size_t{1} << 16, kLargestChunk = size_t{1} << 24;
     size_t found = 0;
     while (found < expected) {
-        const size_t want = std::min(kChunk, expected - found);
+        const size_t want = std::min({std::max(kFirstChunk, found), kLargestChunk, expected - found});
         array.bytes.resize(found + want);
         const size_t got = read_bytes(file.get(), path, array.bytes.data() + found, want);
         found += got;
