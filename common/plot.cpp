@@ -48,6 +48,16 @@ void append_row(std::string& data, std::span<const float> values) {
 
 std::string range(double lo, double hi) { return "[" + num(lo) + ":" + num(hi) + "]"; }
 
+bool counts_epochs(const Axes& axes) { return axes.xlabel.rfind("epoch", 0) == 0; }
+
+// The tic step of an axis of whole numbers spanning `span`: 1, 2, 5, 10, 20, ... whichever
+// first gives at most 8 steps. gnuplot's own choice for 3 epochs would be 0.5.
+long whole_step(double span) {
+    for (long decade = 1;; decade *= 10)
+        for (long step : {decade, 2 * decade, 5 * decade})
+            if (span / double(step) <= 8 || step > (1L << 40)) return step;
+}
+
 std::string title_clause(const std::string& title) {
     return title.empty() ? " notitle" : " title " + quote(title) + " noenhanced";
 }
@@ -156,6 +166,11 @@ Figure& Figure::add(Series series) {
         style += std::string(" lc rgb '") + kColors[index % 10] + "'";
     std::string data;
     for (size_t i = 0; i < series.x.size(); ++i) data += num(series.x[i]) + " " + num(series.y[i]) + "\n";
+    for (double x : series.x) {
+        if (!std::isfinite(x)) continue;
+        bool first = x_lo_ > x_hi_;
+        x_lo_ = first ? x : std::min(x_lo_, x), x_hi_ = first ? x : std::max(x_hi_, x);
+    }
     std::string clause = block_name(layers_.size()) + " using 1:2 with " + style + title_clause(series.title);
     layers_.push_back(layer("series", clause, data));
     return *this;
@@ -331,6 +346,10 @@ std::string Figure::script() const {
     if (axes_.logy) s << "set logscale y\nset format y '10^{%L}'\n";
     if (axes_.xrange) s << "set xrange " << range(axes_.xrange->first, axes_.xrange->second) << "\n";
     if (axes_.yrange) s << "set yrange " << range(axes_.yrange->first, axes_.yrange->second) << "\n";
+    if ((axes_.integer_x || counts_epochs(axes_)) && !axes_.logx && axes_.frame) {
+        double lo = axes_.xrange ? axes_.xrange->first : x_lo_, hi = axes_.xrange ? axes_.xrange->second : x_hi_;
+        s << "set xtics " << (lo <= hi ? whole_step(hi - lo) : 1) << "\n";
+    }
     if (axes_.square) s << "set size ratio -1\n";
     // Outside the plot so it never hides data: beside a square plot, which leaves room
     // there, else in a row above (gnuplot 5.4 lets a key below collide with the xlabel).

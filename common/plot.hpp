@@ -24,6 +24,9 @@ struct Axes {
     bool square = false;     // equal units on both axes (2-D data)
     bool key = true;         // show the legend
     bool frame = true;       // false: no border, tics or grid (a diagram, a small panel)
+    // x counts whole things: tics at whole numbers only, never at 1.5 and 2.5. An x axis
+    // whose label starts with "epoch" gets this without asking.
+    bool integer_x = false;
 };
 
 // A curve or a point set: style is a gnuplot "with" clause, e.g. "lines lw 2",
@@ -115,6 +118,7 @@ private:
     Axes axes_;
     std::vector<std::string> layers_;  // each a pair of plot clause and inline data, serialized
     std::vector<std::string> setup_;   // extra "set ..." lines the layers need
+    double x_lo_ = 0, x_hi_ = -1;      // the x extent of the series added (lo > hi: none yet)
     friend struct FigureAccess;
 };
 

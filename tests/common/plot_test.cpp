@@ -270,3 +270,18 @@ TEST(FigureScript, LabelsAreQuotedOneLineEachAndStayOutOfTheLegend) {
     EXPECT_NE(script.find("using 1:2:3 with labels noenhanced offset 0,1 notitle"), std::string::npos) << script;
     EXPECT_THROW(figure.add_labels({0}, {0, 1}, {"a"}), std::invalid_argument);
 }
+
+TEST(FigureScript, AnEpochAxisHasWholeNumberTicsOnly) {
+    // Three epochs: gnuplot alone would put tics at 1.5 and 2.5.
+    nn::Figure three({.xlabel = "epoch"});
+    three.add(line("train", 3));
+    EXPECT_TRUE(contains(three.script(), "set xtics 1\n")) << three.script();
+    nn::Figure sixty({.xlabel = "epoch (one full-batch step)"});
+    sixty.add(line("train", 60));
+    EXPECT_TRUE(contains(sixty.script(), "set xtics 10\n")) << sixty.script();
+    nn::Figure asked({.xlabel = "layer", .xrange = std::pair{0.0, 4.0}, .integer_x = true});
+    EXPECT_TRUE(contains(asked.script(), "set xtics 1\n")) << asked.script();
+    nn::Figure other({.xlabel = "x"});
+    other.add(line("f", 3));
+    EXPECT_FALSE(contains(other.script(), "set xtics")) << other.script();
+}
