@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "common/gnuplot.hpp"
+#include "common/idx.hpp"
 
 namespace nn {
 
@@ -413,6 +414,20 @@ std::optional<Series> line_in_square(double w1, double w2, double b, double lo, 
     if (hits.size() < 2) return std::nullopt;
     auto [first, last] = std::minmax_element(hits.begin(), hits.end());
     return Series{std::move(title), {first->first, last->first}, {first->second, last->second}, std::move(style)};
+}
+
+std::string data_set_name(const std::string& data_dir) {
+    // "a/b/" and "a/b/." name the folder b: drop the empty and "." last parts first.
+    fs::path dir = fs::path(data_dir).lexically_normal();
+    while (dir.has_relative_path() && (dir.filename().empty() || dir.filename() == "."))
+        dir = dir.parent_path();
+    std::error_code ec;
+    bool fashion = dir == fs::path(kFashionMnistDir) || fs::equivalent(dir, kFashionMnistDir, ec);
+    if (fashion) return "Fashion-MNIST";
+    // "." or ".." name no folder by themselves: the folder they stand for does.
+    if (dir.empty() || dir.filename() == "..") dir = fs::weakly_canonical(fs::absolute(dir.empty() ? "." : dir), ec);
+    std::string name = dir.filename().string();
+    return name.empty() ? data_dir : name;
 }
 
 void save_png(const Figure& figure, const std::string& path, Size size) {

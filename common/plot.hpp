@@ -127,6 +127,11 @@ private:
 Figure confusion_figure(const Tensor& counts, const std::vector<std::string>& names, std::string title,
                         std::string predicted = "predicted class");
 
+// The name of the image set in `--data DIR` as figure titles print it: "Fashion-MNIST" for
+// Debian's folder (the default, kFashionMnistDir in common/idx.hpp), else the folder's own
+// name ("mnist" for data/mnist/), so that a run on another set never claims Fashion-MNIST.
+std::string data_set_name(const std::string& data_dir);
+
 struct Size { int width = 800, height = 600; };
 
 // Render to PNG at path (pngcairo). Throws std::runtime_error when gnuplot fails.

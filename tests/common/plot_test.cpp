@@ -285,3 +285,24 @@ TEST(FigureScript, AnEpochAxisHasWholeNumberTicsOnly) {
     other.add(line("f", 3));
     EXPECT_FALSE(contains(other.script(), "set xtics")) << other.script();
 }
+
+TEST(DataSetName, IsFashionMnistForDebiansFolderElseTheFolderName) {
+    EXPECT_EQ(nn::data_set_name("/usr/share/datasets/fashion-mnist"), "Fashion-MNIST");
+    EXPECT_EQ(nn::data_set_name("/usr/share/datasets/fashion-mnist/"), "Fashion-MNIST");
+    EXPECT_EQ(nn::data_set_name("/usr/share/datasets//fashion-mnist/."), "Fashion-MNIST");
+    EXPECT_EQ(nn::data_set_name("data/mnist"), "mnist");
+    EXPECT_EQ(nn::data_set_name("data/mnist/"), "mnist");
+    EXPECT_EQ(nn::data_set_name("/home/me/kmnist/./"), "kmnist");
+    EXPECT_EQ(nn::data_set_name("data/fashion-mnist"), "fashion-mnist") << "another copy: its folder's name";
+}
+
+TEST(DataSetName, OfTheCurrentFolderIsThatFolderName) {
+    ScratchDir dir;
+    fs::create_directories(dir / "emnist");
+    fs::path before = fs::current_path();
+    fs::current_path(dir / "emnist");
+    std::string dot = nn::data_set_name("."), dot_slash = nn::data_set_name("./");
+    fs::current_path(before);
+    EXPECT_EQ(dot, "emnist");
+    EXPECT_EQ(dot_slash, "emnist");
+}

@@ -92,8 +92,8 @@ nn::MetricsLog train_and_test(Models& m, const nn::ImageSet& train, const nn::Im
     return log;
 }
 
-void plot_accuracy(nn::Outputs& out, const nn::MetricsLog& log, size_t train_size) {
-    nn::Figure curves({.title = "Perceptrons on Fashion-MNIST (" + std::to_string(train_size) +
+void plot_accuracy(nn::Outputs& out, const nn::MetricsLog& log, const std::string& data_set, size_t train_size) {
+    nn::Figure curves({.title = "Perceptrons on " + data_set + " (" + std::to_string(train_size) +
                                 " training images)",
                        .xlabel = "epoch",
                        .ylabel = "accuracy"});
@@ -109,13 +109,13 @@ void plot_accuracy(nn::Outputs& out, const nn::MetricsLog& log, size_t train_siz
                "a steadier and higher test accuracy.");
 }
 
-void plot_weights(nn::Outputs& out, const MulticlassPerceptron& average,
+void plot_weights(nn::Outputs& out, const MulticlassPerceptron& average, const std::string& data_set,
                   const std::vector<std::string>& names, size_t rows, size_t cols) {
     std::vector<nn::Image> images;
     for (size_t c = 0; c < kClasses; ++c)
         images.push_back(weight_image(average.W.row(c), rows, cols, names[c]));
     nn::save_image_grid(images, 5, out.path("fashion_weights.png"), nn::Palette::Diverging,
-                        "Averaged perceptron weights (red: pixel votes for the class, blue: against)",
+                        "Averaged perceptron weights on " + data_set + " (red: pixel votes for the class, blue: against)",
                         {1200, 600});
     out.figure("fashion_weights.png",
                "Each class's averaged weights as a 28x28 image: red pixels raise its score, "
@@ -123,9 +123,10 @@ void plot_weights(nn::Outputs& out, const MulticlassPerceptron& average,
                "shoes weigh the lower half of the image.");
 }
 
-void plot_confusion(nn::Outputs& out, const nn::Tensor& confusion, const std::vector<std::string>& names) {
+void plot_confusion(nn::Outputs& out, const nn::Tensor& confusion, const std::string& data_set,
+                    const std::vector<std::string>& names) {
     nn::save_png(nn::confusion_figure(confusion, names,
-                                      "Test confusion matrix, averaged perceptron (rows: true class)"),
+                                      data_set + " test confusion matrix, averaged perceptron (rows: true class)"),
                  out.path("fashion_confusion.png"), {1000, 850});
     out.figure("fashion_confusion.png",
                "Counts of test images by true (row) and predicted (column) class: shirts, "
@@ -161,9 +162,10 @@ int main(int argc, char** argv) {
         log.write_csv(out.path("fashion.csv"));
 
         std::vector<std::string> names = nn::class_names_of(opt.data);
-        plot_accuracy(out, log, train.size());
-        plot_weights(out, perceptron::averaged(m.avg), names, train.rows, train.cols);
-        plot_confusion(out, confusion, names);
+        const std::string data_set = nn::data_set_name(opt.data);
+        plot_accuracy(out, log, data_set, train.size());
+        plot_weights(out, perceptron::averaged(m.avg), data_set, names, train.rows, train.cols);
+        plot_confusion(out, confusion, data_set, names);
 
         out.result({{"test_accuracy", nn::fixed(log.rows().back()[3], 4)},
                     {"averaged_test_accuracy", nn::fixed(log.rows().back()[4], 4)},

@@ -95,11 +95,11 @@ std::string batch_name(size_t batch, size_t n) {
     return "mini-batch " + std::to_string(batch);
 }
 
-nn::Figure panel(const std::vector<Curve>& curves, bool by_time, size_t n, float eta) {
+nn::Figure panel(const std::vector<Curve>& curves, bool by_time, size_t n, float eta, const std::string& data_set) {
     nn::Figure figure({.title = by_time ? "Against training time (evaluation not counted)"
                                         : "Against examples seen (same eta = " + nn::significant(eta) + " for all)",
                        .xlabel = by_time ? "seconds of training" : "examples seen",
-                       .ylabel = "loss on 2000 fixed training images"});
+                       .ylabel = "loss on 2000 fixed " + data_set + " training images"});
     // Staircases: a step's loss holds until the next step is complete.
     for (const Curve& c : curves)
         figure.add({batch_name(c.batch, n), by_time ? c.seconds : c.examples, c.loss, "steps lw 2"});
@@ -148,9 +148,9 @@ void write_curves(const nn::Outputs& out, const std::vector<Curve>& curves) {
     times.write_csv(out.path("batch_sizes_seconds.csv"));
 }
 
-void plot_curves(nn::Outputs& out, const std::vector<Curve>& curves, size_t n, float eta) {
-    nn::save_png({panel(curves, false, n, eta), panel(curves, true, n, eta)}, 2, out.path("batch_sizes.png"),
-                 {1400, 600});
+void plot_curves(nn::Outputs& out, const std::vector<Curve>& curves, size_t n, float eta, const std::string& data_set) {
+    nn::save_png({panel(curves, false, n, eta, data_set), panel(curves, true, n, eta, data_set)}, 2,
+                 out.path("batch_sizes.png"), {1400, 600});
     out.figure("batch_sizes.png",
                "Left: per example seen, stochastic and small mini-batches go down fastest but jitter "
                "(each step follows one or a few examples); the full batch takes one exact step per "
@@ -182,7 +182,7 @@ int main(int argc, char** argv) {
         }
         trace.close();
         write_curves(out, curves);
-        plot_curves(out, curves, n, s.eta);
+        plot_curves(out, curves, n, s.eta, nn::data_set_name(s.opt.data));
 
         std::vector<std::pair<std::string, std::string>> result;
         for (const Curve& c : curves) result.push_back({"loss_batch_" + std::to_string(c.batch), nn::fixed(c.loss.back(), 4)});

@@ -107,8 +107,9 @@ nn::Figure rate_panel(const std::vector<Run>& runs, float eta0) {
     return figure;
 }
 
-nn::Figure loss_panel(const std::vector<Run>& runs) {
-    nn::Figure figure({.title = "Training loss (2000 fixed training images, every " + std::to_string(kEvery) + " steps)",
+nn::Figure loss_panel(const std::vector<Run>& runs, const std::string& data_set) {
+    nn::Figure figure({.title = "Training loss (2000 fixed " + data_set + " training images, every " +
+                                std::to_string(kEvery) + " steps)",
                        .xlabel = "step t",
                        .ylabel = "cross-entropy",
                        .logy = true});
@@ -151,8 +152,8 @@ void write_losses(const nn::Outputs& out, const std::vector<Run>& runs) {
     log.write_csv(out.path("schedules.csv"));
 }
 
-void plot_runs(nn::Outputs& out, const std::vector<Run>& runs, float eta0) {
-    nn::save_png({rate_panel(runs, eta0), loss_panel(runs)}, 2, out.path("schedules.png"), {1400, 600});
+void plot_runs(nn::Outputs& out, const std::vector<Run>& runs, float eta0, const std::string& data_set) {
+    nn::save_png({rate_panel(runs, eta0), loss_panel(runs, data_set)}, 2, out.path("schedules.png"), {1400, 600});
     out.figure("schedules.png",
                "Left: the four schedules from the same eta0. Right: the training loss under each, "
                "the same batches in the same order. At a constant rate the loss stops improving "
@@ -186,7 +187,7 @@ int main(int argc, char** argv) {
         }
         trace.close();
         write_losses(out, runs);
-        plot_runs(out, runs, s.eta);
+        plot_runs(out, runs, s.eta, nn::data_set_name(s.opt.data));
 
         std::vector<std::pair<std::string, std::string>> result;
         for (size_t k = 0; k < runs.size(); ++k) result.push_back({kSchedules[k].name, nn::fixed(runs[k].loss.back(), 4)});

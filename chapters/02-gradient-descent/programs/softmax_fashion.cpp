@@ -52,9 +52,10 @@ void trace_step(nn::Trace& trace, int step, const SoftmaxModel& model, const gd:
     trace.record(step, "db", training.db());
 }
 
-nn::Figure curves_panel(const nn::MetricsLog& log, bool losses, const std::string& optimizer, float eta, size_t batch) {
-    nn::Figure figure({.title = losses ? "Cross-entropy (" + optimizer + ", eta " + nn::significant(eta) + ", batch " +
-                                             std::to_string(batch) + ")"
+nn::Figure curves_panel(const nn::MetricsLog& log, bool losses, const std::string& data_set, const std::string& optimizer,
+                        float eta, size_t batch) {
+    nn::Figure figure({.title = losses ? "Cross-entropy on " + data_set + " (" + optimizer + ", eta " +
+                                             nn::significant(eta) + ", batch " + std::to_string(batch) + ")"
                                        : "Accuracy",
                        .xlabel = "epoch",
                        .ylabel = losses ? "mean loss" : "fraction classified right"});
@@ -120,8 +121,9 @@ nn::MetricsLog fit(SoftmaxModel& model, const nn::ImageSet& train, const nn::Ima
 }
 
 void plot_curves(nn::Outputs& out, const nn::MetricsLog& log, const Settings& s) {
-    nn::save_png({curves_panel(log, true, s.optimizer, s.eta, size_t(s.batch)),
-                  curves_panel(log, false, s.optimizer, s.eta, size_t(s.batch))},
+    const std::string data_set = nn::data_set_name(s.opt.data);
+    nn::save_png({curves_panel(log, true, data_set, s.optimizer, s.eta, size_t(s.batch)),
+                  curves_panel(log, false, data_set, s.optimizer, s.eta, size_t(s.batch))},
                  2, out.path("softmax_fashion_curves.png"), {1300, 550});
     out.figure("softmax_fashion_curves.png",
                "Loss and accuracy on the training and the test set after each epoch. While the "
@@ -138,7 +140,8 @@ void plot_weights(nn::Outputs& out, const SoftmaxModel& model, const nn::ImageSe
         images.push_back(nn::Image{train.rows, train.cols, {w.begin(), w.end()}, names[c]});
     }
     nn::save_image_grid(images, 5, out.path("softmax_fashion_weights.png"), nn::Palette::Diverging,
-                        "Softmax regression weights W_c (red: pixel raises the class's logit, blue: lowers it)",
+                        "Softmax regression weights W_c on " + nn::data_set_name(data) +
+                            " (red: pixel raises the class's logit, blue: lowers it)",
                         {1200, 600});
     out.figure("softmax_fashion_weights.png",
                "Each class's weight vector as a 28x28 image, red where ink raises the class's logit, "

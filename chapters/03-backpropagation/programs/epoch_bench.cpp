@@ -185,10 +185,10 @@ void print_table(const std::vector<Best>& best) {
 
 // plot.hpp draws no bars with named categories: a few gnuplot lines added to a Figure's
 // script give the bars, the model names under them and each bar's seconds above it.
-void save_bar_chart(const std::vector<Best>& best, size_t images, const std::string& path) {
+void save_bar_chart(const std::vector<Best>& best, size_t images, const std::string& data_set, const std::string& path) {
     double top = 0;
     for (const Best& b : best) top = std::max({top, b.ours.seconds, b.torch ? b.torch->seconds : 0.0});
-    nn::Figure figure(nn::Axes{.title = "One epoch over " + std::to_string(images) +
+    nn::Figure figure(nn::Axes{.title = "One epoch over " + std::to_string(images) + " " + data_set +
                                         " training images, 1 thread, mini-batches of 10",
                                .ylabel = "seconds (best of the rounds)",
                                .xrange = std::pair{0.4, double(best.size()) + 0.6},
@@ -317,7 +317,7 @@ int main(int argc, char** argv) {
         std::vector<Best> best = race(data, peer, rounds, opt.seed, log);
         print_table(best);
         log.write_csv(out.path("epoch_bench.csv"));
-        save_bar_chart(best, data.X.dim(0), out.path("epoch_bench.png"));
+        save_bar_chart(best, data.X.dim(0), nn::data_set_name(opt.data), out.path("epoch_bench.png"));
         out.figure("epoch_bench.png",
                    "Seconds for one epoch of mini-batch SGD (batch 10) on one thread, ours and PyTorch's, for "
                    "the [784,30,10] and [784,100,10] networks: the best of the rounds, taken in turns.");

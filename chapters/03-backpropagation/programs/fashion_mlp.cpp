@@ -108,7 +108,7 @@ std::vector<int> guesses(const Network& net, const Tensor& X) {
     return guess;
 }
 
-void plot_misclassified(const nn::ImageSet& test, const std::vector<int>& guess,
+void plot_misclassified(const nn::ImageSet& test, const std::vector<int>& guess, const std::string& data_set,
                         const std::vector<std::string>& names, nn::Outputs& out) {
     const size_t shown = 24;
     std::vector<nn::Image> images;
@@ -120,19 +120,20 @@ void plot_misclassified(const nn::ImageSet& test, const std::vector<int>& guess,
     }
     if (images.empty()) return;
     nn::save_image_grid(images, 8, out.path("fashion_mlp_misclassified.png"), nn::Palette::Gray,
-                        "The first misclassified test images (true class -> the network's guess)", {1700, 800});
+                        "The first misclassified " + data_set + " test images (true class -> the network's guess)",
+                        {1700, 800});
     out.figure("fashion_mlp_misclassified.png",
                "The first test images the network gets wrong, each titled with its true class and the "
                "network's guess. Most mistakes are between shirts, T-shirts, pullovers and coats, or "
                "between the three kinds of shoes: images that a person also finds hard at 28x28.");
 }
 
-void plot_confusion(const nn::ImageSet& test, const std::vector<int>& guess, const std::vector<std::string>& names,
-                    nn::Outputs& out) {
+void plot_confusion(const nn::ImageSet& test, const std::vector<int>& guess, const std::string& data_set,
+                    const std::vector<std::string>& names, nn::Outputs& out) {
     Tensor confusion({kClasses, kClasses});
     for (size_t i = 0; i < test.size(); ++i) confusion(size_t(test.labels[i]), size_t(guess[i])) += 1.0f;
     nn::save_png(nn::confusion_figure(confusion, names,
-                                      "Test confusion matrix (rows: true class, columns: the network's guess)",
+                                      data_set + " test confusion matrix (rows: true class, columns: the network's guess)",
                                       "guessed class"),
                  out.path("fashion_mlp_confusion.png"), {1000, 850});
     out.figure("fashion_mlp_confusion.png",
@@ -196,8 +197,9 @@ void evaluate_saved(const nn::CommonOptions& opt, const Settings& s) {
     double test_cost = bp::mean_cost(net, sets.test.images, sets.test_Y);
     std::vector<int> guess = guesses(net, sets.test.images);
     std::vector<std::string> names = nn::class_names_of(opt.data);
-    plot_misclassified(sets.test, guess, names, out);
-    plot_confusion(sets.test, guess, names, out);
+    const std::string data_set = nn::data_set_name(opt.data);
+    plot_misclassified(sets.test, guess, data_set, names, out);
+    plot_confusion(sets.test, guess, data_set, names, out);
     plot_network(net, out);
     out.result({{"test_accuracy", nn::fixed(bp::accuracy(net, sets.test.images, sets.test.labels), 4)},
                 {"test_cost", nn::fixed(test_cost, 4)},
@@ -265,7 +267,8 @@ void print_epoch(const nn::MetricsLog& log, double seconds) {
 void plot_run(const Network& net, const Settings& s, const nn::MetricsLog& log, const Sets& sets,
               const nn::CommonOptions& opt, nn::Outputs& out) {
     bool validation = s.validation > 0;
-    nn::save_png({curves_panel(log, "cost", "Cost: " + describe_network(net, s), validation),
+    const std::string data_set = nn::data_set_name(opt.data);
+    nn::save_png({curves_panel(log, "cost", "Cost on " + data_set + ": " + describe_network(net, s), validation),
                   curves_panel(log, "accuracy", "Accuracy: " + describe_training(net, s), validation)},
                  2, out.path("fashion_mlp_curves.png"), {1500, 600});
     out.figure("fashion_mlp_curves.png",
@@ -274,8 +277,8 @@ void plot_run(const Network& net, const Settings& s, const nn::MetricsLog& log, 
                "has begun to learn its training images rather than clothes: it overfits.");
     std::vector<int> guess = guesses(net, sets.test.images);
     std::vector<std::string> names = nn::class_names_of(opt.data);
-    plot_misclassified(sets.test, guess, names, out);
-    plot_confusion(sets.test, guess, names, out);
+    plot_misclassified(sets.test, guess, data_set, names, out);
+    plot_confusion(sets.test, guess, data_set, names, out);
     plot_network(net, out);
 }
 

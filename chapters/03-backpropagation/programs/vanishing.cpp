@@ -154,8 +154,9 @@ std::vector<double> layer_numbers(size_t count) {
     return x;
 }
 
-nn::Figure layers_panel(const Run& sigmoid, const Run& relu, bool weights) {
-    nn::Figure figure({.title = weights ? "|nabla_W| of each layer" : "|nabla_b| of each layer: the speed of learning",
+nn::Figure layers_panel(const Run& sigmoid, const Run& relu, bool weights, const std::string& data_set) {
+    nn::Figure figure({.title = weights ? "|nabla_W| of each layer, on " + data_set
+                                        : "|nabla_b| of each layer: the speed of learning",
                        .xlabel = "layer l (the last is the softmax output)",
                        .ylabel = weights ? "|nabla_W^l|" : "|nabla_b^l|",
                        .logy = true});
@@ -168,8 +169,8 @@ nn::Figure layers_panel(const Run& sigmoid, const Run& relu, bool weights) {
     return figure;
 }
 
-nn::Figure training_panel(const Run& run, double low, double high) {
-    nn::Figure figure({.title = run.name + ": |nabla_W^l| over the first epoch",
+nn::Figure training_panel(const Run& run, double low, double high, const std::string& data_set) {
+    nn::Figure figure({.title = run.name + ": |nabla_W^l| over the first epoch on " + data_set,
                        .xlabel = "training examples seen",
                        .ylabel = "|nabla_W^l| on the probe batch",
                        .logy = true,
@@ -214,8 +215,8 @@ void write_csv(const Run& sigmoid, const Run& relu, const std::string& path) {
     log.write_csv(path);
 }
 
-void plot_runs(const Run& sigmoid, const Run& relu, nn::Outputs& out) {
-    nn::save_png({layers_panel(sigmoid, relu, true), layers_panel(sigmoid, relu, false)}, 2,
+void plot_runs(const Run& sigmoid, const Run& relu, const std::string& data_set, nn::Outputs& out) {
+    nn::save_png({layers_panel(sigmoid, relu, true, data_set), layers_panel(sigmoid, relu, false, data_set)}, 2,
                  out.path("vanishing_layers.png"), {1300, 600});
     out.figure("vanishing_layers.png",
                "The size of the gradient in each layer, on a log scale, at initialization (solid) and "
@@ -224,7 +225,7 @@ void plot_runs(const Run& sigmoid, const Run& relu, nn::Outputs& out) {
                "constant factor per layer: a straight line on this scale. The ReLU network with He's "
                "initialization keeps it about level. Right: |nabla_b^l|, Nielsen's speed of learning.");
     auto [low, high] = shared_range(sigmoid, relu);
-    nn::save_png({training_panel(sigmoid, low, high), training_panel(relu, low, high)}, 2,
+    nn::save_png({training_panel(sigmoid, low, high, data_set), training_panel(relu, low, high, data_set)}, 2,
                  out.path("vanishing_training.png"), {1300, 600});
     out.figure("vanishing_training.png",
                "|nabla_W^l| of every layer during the first epoch (same scale in both panels). In the "
@@ -252,9 +253,10 @@ int main(int argc, char** argv) {
         s.epochs = opt.quick ? 1 : opt.epochs;
         if (opt.quick) s.train = std::min<size_t>(s.train, 2000);
         Data data = load(opt.data, s, opt.quick);
-        std::printf("Fashion-MNIST: %zu training images, %zu test images; [784, %zu x %zu, 10], %d epoch(s), "
+        const std::string data_set = nn::data_set_name(opt.data);
+        std::printf("%s: %zu training images, %zu test images; [784, %zu x %zu, 10], %d epoch(s), "
                     "eta %s, batch %zu; gradients measured on the first %zu images\n",
-                    data.X.dim(0), data.test.size(), s.width, s.depth, s.epochs, nn::significant(s.eta).c_str(),
+                    data_set.c_str(), data.X.dim(0), data.test.size(), s.width, s.depth, s.epochs, nn::significant(s.eta).c_str(),
                     s.batch, data.probe_X.dim(0));
         nn::Outputs out(opt, "vanishing");
         nn::Trace trace(opt.trace);
@@ -266,7 +268,7 @@ int main(int argc, char** argv) {
         double seconds = watch.seconds();
         print_table(sigmoid, relu);
         write_csv(sigmoid, relu, out.path("vanishing.csv"));
-        plot_runs(sigmoid, relu, out);
+        plot_runs(sigmoid, relu, data_set, out);
 
         out.result({{"sigmoid_ratio", nn::significant(first_to_last(sigmoid.at_start.w), 3)},
                     {"relu_ratio", nn::significant(first_to_last(relu.at_start.w), 3)},
