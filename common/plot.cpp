@@ -49,6 +49,17 @@ void append_row(std::string& data, std::span<const float> values) {
 
 std::string range(double lo, double hi) { return "[" + num(lo) + ":" + num(hi) + "]"; }
 
+// The colour of a series: the "lc rgb '...'" its style names, else the index-th of the
+// palette, as Figure::add() gives it.
+std::string colour_clause(const std::string& style, size_t index) {
+    size_t at = style.find("lc rgb '");
+    if (at != std::string::npos) {
+        size_t end = style.find('\'', at + 8);
+        if (end != std::string::npos) return style.substr(at, end + 1 - at);
+    }
+    return std::string("lc rgb '") + kColors[index % 10] + "'";
+}
+
 bool counts_epochs(const Axes& axes) { return axes.xlabel.rfind("epoch", 0) == 0; }
 
 // The tic step of an axis of whole numbers spanning `span`: 1, 2, 5, 10, 20, ... whichever
@@ -164,7 +175,7 @@ Figure& Figure::add(Series series) {
                                  [](const std::string& l) { return split_layer(l).kind == "series"; });
     std::string style = series.style;
     if (style.find("lc ") == std::string::npos && style.find("linecolor") == std::string::npos)
-        style += std::string(" lc rgb '") + kColors[index % 10] + "'";
+        style += " " + colour_clause(style, index);
     std::string data;
     for (size_t i = 0; i < series.x.size(); ++i) data += num(series.x[i]) + " " + num(series.y[i]) + "\n";
     for (double x : series.x) {
@@ -301,16 +312,18 @@ Figure& Figure::add_image(const Image& image, Palette palette) {
 // Reference lines are dashed grey and named in the legend. Each is drawn against the
 // other axis pair scaled to [0, 1] (x2 for a horizontal line, y2 for a vertical one),
 // so it spans the whole plot whatever the ranges, and its value still counts in autoscale.
-Figure& Figure::add_hline(double y, const std::string& label) {
+Figure& Figure::add_hline(double y, const std::string& label, const std::string& style) {
     setup_.push_back("set x2range [0:1]");
-    std::string clause = block_name(layers_.size()) + " using 1:2 axes x2y1 with lines" + kReference + title_clause(label);
+    std::string clause = block_name(layers_.size()) + " using 1:2 axes x2y1 with lines" +
+                         (style.empty() ? kReference : " " + style) + title_clause(label);
     layers_.push_back(layer("hline", clause, "0 " + num(y) + "\n1 " + num(y) + "\n"));
     return *this;
 }
 
-Figure& Figure::add_vline(double x, const std::string& label) {
+Figure& Figure::add_vline(double x, const std::string& label, const std::string& style) {
     setup_.push_back("set y2range [0:1]");
-    std::string clause = block_name(layers_.size()) + " using 1:2 axes x1y2 with lines" + kReference + title_clause(label);
+    std::string clause = block_name(layers_.size()) + " using 1:2 axes x1y2 with lines" +
+                         (style.empty() ? kReference : " " + style) + title_clause(label);
     layers_.push_back(layer("vline", clause, num(x) + " 0\n" + num(x) + " 1\n"));
     return *this;
 }

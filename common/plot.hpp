@@ -98,9 +98,11 @@ public:
                        const std::vector<std::string>& col_labels, Palette palette = Palette::Heat);
     // One image filling the plot (for a grid of images use image_grid()).
     Figure& add_image(const Image& image, Palette palette = Palette::Gray);
-    // A vertical or horizontal reference line with a label, e.g. the bound of a theorem.
-    Figure& add_hline(double y, const std::string& label);
-    Figure& add_vline(double x, const std::string& label);
+    // A vertical or horizontal reference line with a label, e.g. the bound of a theorem:
+    // dashed grey, or `style` (gnuplot line options, e.g. "dt 4 lw 2 lc rgb '#2166AC'") where
+    // two reference lines in one plot must be told apart.
+    Figure& add_hline(double y, const std::string& label, const std::string& style = "");
+    Figure& add_vline(double x, const std::string& label, const std::string& style = "");
     // Text centred at points, out of the legend: texts[i] at (x[i], y[i]), e.g. the names
     // of a graph's nodes. style adds gnuplot label options, e.g. "offset 0,1.2 font ',9'".
     // Each text is one line, printed as written (no enhanced-text markup).

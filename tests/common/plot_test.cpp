@@ -306,3 +306,9 @@ TEST(DataSetName, OfTheCurrentFolderIsThatFolderName) {
     EXPECT_EQ(dot, "emnist");
     EXPECT_EQ(dot_slash, "emnist");
 }
+
+TEST(FigureScript, AReferenceLineTakesTheStyleItIsGiven) {
+    std::string script = curves().add_hline(0.5, "one", "dt 4 lw 2 lc rgb '#2166AC'").add_hline(0.7, "two").script();
+    EXPECT_TRUE(contains(script, "with lines dt 4 lw 2 lc rgb '#2166AC' title \"one\"")) << script;
+    EXPECT_TRUE(contains(script, "with lines dt 2 lw 1.5 lc rgb '#555555' title \"two\"")) << script;
+}

@@ -210,9 +210,13 @@ nn::Figure nonconvex_map(const Landing& l) {
                        .xlabel = "start x_0",
                        .ylabel = "learning rate eta"});
     figure.add_heatmap(l.map, nn::Palette::TwoClass, std::pair{0.0, 1.0});
-    // Past 2 / f''(x*) a minimum repels the iterates, as x* = 0 does for x^2 past 2/L.
-    figure.add_hline(2 / (12 * kLeftMin * kLeftMin - 6), "eta = 2 / f''(-1.30)");
-    figure.add_hline(2 / (12 * kRightMin * kRightMin - 6), "eta = 2 / f''(1.13)");
+    // Past 2 / f''(x*) a minimum repels the iterates, as x* = 0 does for x^2 past 2/L. Each
+    // line in a dark shade of its minimum's colour and its own dashes, so that the legend
+    // tells which bound is which: the blue region ends at the first, the orange at the second.
+    figure.add_hline(2 / (12 * kLeftMin * kLeftMin - 6), "eta = 2 / f''(-1.30): the global minimum repels above",
+                     "dt 2 lw 2.5 lc rgb '#2166AC'");
+    figure.add_hline(2 / (12 * kRightMin * kRightMin - 6), "eta = 2 / f''(1.13): the local minimum repels above",
+                     "dt (2,3) lw 3 lc rgb '#B35806'");
     return figure;
 }
 
@@ -280,8 +284,9 @@ void plot_nonconvex(nn::Outputs& out, const Landing& landing) {
     out.figure("one_dimension_nonconvex.png",
                "A non-convex f has two minima. Left: from x_0 = 2 a small step settles in the "
                "nearer, local minimum; a larger first step jumps over the bump into the global "
-               "one. Right: which minimum every (start, step size) pair reaches; above the "
-               "dashed lines a minimum is unstable, and white marks runs that settle nowhere.");
+               "one. Right: which minimum every (start, step size) pair reaches; above its line "
+               "(dashed blue: the global one, dotted orange: the local one) a minimum is unstable, "
+               "and white marks runs that settle nowhere.");
 }
 
 }  // namespace
