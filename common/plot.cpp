@@ -328,6 +328,57 @@ Figure& Figure::add_vline(double x, const std::string& label, const std::string&
     return *this;
 }
 
+// gnuplot's keyentry: a legend sample and its title, no data (so no data block either).
+Figure& Figure::add_key_entry(const std::string& title, const std::string& style) {
+    layers_.push_back(layer("keyentry", "keyentry with " + style + title_clause(title), ""));
+    return *this;
+}
+
+Figure& Figure::add_with_zeros(std::vector<Series> series, const std::string& zero_label) {
+    double smallest = INFINITY, largest = 0;
+    bool zeros = false;
+    for (const Series& s : series)
+        for (double y : s.y) {
+            if (y > 0) smallest = std::min(smallest, y), largest = std::max(largest, y);
+            zeros = zeros || y == 0;
+        }
+    if (!zeros) {
+        for (Series& s : series) add(std::move(s));
+        return *this;
+    }
+    // The zeros' row, labelled "0" on the axis: under the lowest power of 10 at or below the
+    // data (a value tic may be there), by half a decade on an axis of a few decades and up to
+    // a whole one on a tall axis, where decades are short, so that the labels never touch.
+    // The axis ends a little under the row.
+    double decade = std::isfinite(smallest) ? std::pow(10.0, std::floor(std::log10(smallest))) : 1;
+    double span = std::isfinite(smallest) ? std::log10(largest / decade) : 0;
+    double gap = std::clamp(span / 8, 0.5, 1.0);
+    double row = decade / std::pow(10.0, gap);
+    std::string top = axes_.yrange ? num(axes_.yrange->second) : "*";
+    setup_.push_back("set yrange [" + num(row / std::pow(10.0, gap / 2)) + ":" + top + "]");
+    setup_.push_back("set ytics add (\"0\" " + num(row) + ")");
+
+    // Each series' colour as add() gives it, for its markers: they are added after all the series.
+    size_t index = std::count_if(layers_.begin(), layers_.end(),
+                                 [](const std::string& l) { return split_layer(l).kind == "series"; });
+    std::vector<Series> markers;
+    for (Series& s : series) {
+        std::string colour = colour_clause(s.style, index++);
+        for (size_t i = 0; i < s.y.size(); ++i) {
+            if (s.y[i] != 0) continue;
+            size_t last = i;
+            while (last + 1 < s.y.size() && s.y[last + 1] == 0) ++last;
+            markers.push_back({"", {s.x[i]}, {row}, "points pt 11 ps 1.5 " + colour});
+            if (last > i) markers.push_back({"", {s.x[i], s.x[last]}, {row, row}, "lines lw 2 dt (4,3) " + colour});
+            for (size_t j = i; j <= last; ++j) s.y[j] = NAN;
+            i = last;
+        }
+        add(std::move(s));
+    }
+    for (Series& m : markers) add(std::move(m));
+    return add_key_entry(zero_label, "points pt 11 ps 1.5 lc rgb '#555555'");
+}
+
 // A text is a quoted string in the data block, so it may hold spaces; a double quote
 // or a line break inside would end it early, so they become a single quote and a space.
 Figure& Figure::add_labels(const std::vector<double>& x, const std::vector<double>& y,
@@ -369,13 +420,13 @@ std::string Figure::script() const {
     // there, else in a row above (gnuplot 5.4 lets a key below collide with the xlabel).
     if (!axes_.key) s << "unset key\n";
     else if (axes_.square) s << "set key outside right top vertical Left reverse samplen 2 noautotitle\n";
-    else s << "set key tmargin center horizontal Left reverse samplen 2 noautotitle\n";
+    else s << "set key tmargin center horizontal Left reverse samplen 2 width 2 noautotitle\n";
     for (const std::string& line : setup_) s << line << "\n";
 
     std::vector<std::string> clauses;
     for (size_t i = 0; i < layers_.size(); ++i) {
         LayerParts parts = split_layer(layers_[i]);
-        s << block_name(i) << " << EOD\n" << parts.data << "EOD\n";
+        if (parts.kind != "keyentry") s << block_name(i) << " << EOD\n" << parts.data << "EOD\n";
         clauses.push_back(parts.clause);
     }
     // Without a single data point gnuplot cannot autoscale and refuses to draw: give it

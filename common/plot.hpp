@@ -103,6 +103,18 @@ public:
     // two reference lines in one plot must be told apart.
     Figure& add_hline(double y, const std::string& label, const std::string& style = "");
     Figure& add_vline(double x, const std::string& label, const std::string& style = "");
+    // A legend entry with nothing drawn, e.g. what a marker used by several layers means.
+    // style is a gnuplot "with" clause, as for a Series.
+    Figure& add_key_entry(const std::string& title, const std::string& style);
+    // Series on a log y axis that may hold exact zeros. A log axis has no place for 0, and
+    // a zero drawn at a stand-in such as 1e-16 spends empty decades of axis and reads as a
+    // measured value. So the zeros get a row of their own with the tic "0", half a decade
+    // to a decade under the lowest power of 10 that the positive values reach, and the axis
+    // ends just under it (its top, if set, is kept); each series is drawn without its zeros
+    // (a line breaks there); each zero is a marker on that row in its series' colour (a run
+    // of zeros a dashed line from its first marker), named once in the legend by zero_label.
+    // Without zeros this is add() of each series.
+    Figure& add_with_zeros(std::vector<Series> series, const std::string& zero_label = "exactly 0");
     // Text centred at points, out of the legend: texts[i] at (x[i], y[i]), e.g. the names
     // of a graph's nodes. style adds gnuplot label options, e.g. "offset 0,1.2 font ',9'".
     // Each text is one line, printed as written (no enhanced-text markup).

@@ -312,3 +312,33 @@ TEST(FigureScript, AReferenceLineTakesTheStyleItIsGiven) {
     EXPECT_TRUE(contains(script, "with lines dt 4 lw 2 lc rgb '#2166AC' title \"one\"")) << script;
     EXPECT_TRUE(contains(script, "with lines dt 2 lw 1.5 lc rgb '#555555' title \"two\"")) << script;
 }
+
+TEST(FigureScript, AKeyEntryIsALegendLineWithoutData) {
+    std::string script = curves().add_key_entry("what it means", "points pt 11").script();
+    EXPECT_TRUE(contains(script, "keyentry with points pt 11 title \"what it means\"")) << script;
+    EXPECT_EQ(block_rows(script), (std::vector<size_t>{5, 3})) << "no data block for it";
+}
+
+TEST(FigureScript, ExactZerosOnALogAxisSitOnARowOfTheirOwnNotAtAStandIn) {
+    nn::Figure figure({.xlabel = "t", .logy = true});
+    nn::Series loss{"adam", {0, 1, 2, 3, 4}, {0.5, 0.03, 0, 0, 0}, "lines lw 2 lc rgb '#59A14F'"};
+    nn::Series error{"best", {1, 2}, {0, 0.2}, "points pt 7"};
+    std::string script = figure.add_with_zeros({loss, error}, "reached exactly 0").script();
+    // The smallest positive value is 0.03: its decade is 0.01, the zeros' row half a decade under it.
+    EXPECT_TRUE(contains(script, "set ytics add (\"0\" 0.003162278)")) << script;
+    EXPECT_TRUE(contains(script, "set yrange [0.001778279:*]")) << script;
+    // The line breaks at its zeros; the run of three is one marker and a dashed line, in its colour.
+    EXPECT_TRUE(contains(script, "0.03\n2 NaN\n3 NaN\n4 NaN\n")) << script;
+    EXPECT_TRUE(contains(script, "2 0.003162278\n4 0.003162278\n")) << script;
+    EXPECT_TRUE(contains(script, "with points pt 11 ps 1.5 lc rgb '#59A14F' notitle")) << script;
+    EXPECT_TRUE(contains(script, "keyentry with points pt 11 ps 1.5 lc rgb '#555555' title \"reached exactly 0\""));
+    // "best" has no colour of its own: its marker gets the one add() gave its points.
+    EXPECT_TRUE(contains(script, "with points pt 7 lc rgb '#F28E2B' title \"best\"")) << script;
+    EXPECT_TRUE(contains(script, "1 0.003162278\n")) << script;
+
+    std::string none = nn::Figure({.logy = true}).add_with_zeros({error, loss}).script();
+    nn::Figure plain({.logy = true});
+    error.y = {0.1, 0.2};
+    EXPECT_FALSE(contains(plain.add_with_zeros({error}).script(), "set ytics add")) << "no zeros: nothing changes";
+    EXPECT_TRUE(contains(none, "title \"exactly 0\"")) << none;
+}
