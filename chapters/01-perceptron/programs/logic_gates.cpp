@@ -71,16 +71,18 @@ void trace_gate(nn::Trace& trace, int epoch, const Gate& gate, const GateRun& ru
     trace.record(epoch, gate.name + ".o", o);
 }
 
-// One panel: the output o over the square as a field, the four points colored
-// by their target, and the learned line.
+// One panel: the output o over the square as a field, the four points colored by their
+// target, and the learned line, with a legend of its own beside it. The points are drawn
+// over the line, with a dark ring. A learned line often passes exactly through a point:
+// the rule stops changing w once every point is on its right side, and a point with
+// target 0 on the line (z = 0) already is, since o = step(0) = 0. Such points get a
+// second, wider ring, named in the legend, rather than being nudged off the line.
 nn::Figure gate_panel(const Gate& gate, const GateRun& run, const nn::Tensor& X) {
     const double lo = -0.5, hi = 1.5;
     char weights[80];
     std::snprintf(weights, sizeof weights, ": w = (%g, %g), b = %g", run.p.w[0], run.p.w[1], run.p.b);
-    nn::Axes axes =
-        nn::plane_axes(gate.name + (run.converged_at() ? " (learned)" : " (not learned)") + weights, lo, hi);
-    axes.key = false;  // four panels: the caption says what the colors are
-    nn::Figure figure(axes);
+    nn::Figure figure(
+        nn::plane_axes(gate.name + (run.converged_at() ? " (learned)" : " (not learned)") + weights, lo, hi));
     nn::Grid field{lo, hi, lo, hi, 101, 101, {}};
     // field.values [ny, nx]
     for (size_t iy = 0; iy < field.ny; ++iy)
@@ -91,22 +93,34 @@ nn::Figure gate_panel(const Gate& gate, const GateRun& run, const nn::Tensor& X)
         }
     // Kept pale (range wider than 0..1) so that the points stand out.
     figure.add_heatmap(std::move(field), nn::Palette::TwoClass, std::pair{-1.5, 2.5});
-    if (auto line = nn::line_in_square(run.p.w[0], run.p.w[1], run.p.b, lo, hi, "w . x + b = 0",
-                                       "lines lw 3 lc rgb 'black'"))
+    if (auto line = nn::line_in_square(run.p.w[0], run.p.w[1], run.p.b, lo, hi, "", "lines lw 3 lc rgb 'black'"))
         figure.add(std::move(*line));
     // Big discs, blue for target 0 and orange for target 1: four points only.
+    const char* const colors[2] = {"#4E79A7", "#F28E2B"};
+    nn::Series on_line{"", {}, {}, "points pt 6 ps 5 lw 2 lc rgb '#222222'"};
     for (int target : {0, 1}) {
-        nn::Series points{"target " + std::to_string(target), {}, {},
-                          std::string("points pt 7 ps 3.5 lc rgb '") +
-                              (target == 0 ? "#4E79A7" : "#F28E2B") + "'"};
-        for (size_t i = 0; i < 4; ++i)
-            if (gate.targets[i] == target) {
-                points.x.push_back(X(i, 0));
-                points.y.push_back(X(i, 1));
+        nn::Series points{"", {}, {}, std::string("points pt 7 ps 3.5 lc rgb '") + colors[target] + "'"};
+        for (size_t i = 0; i < 4; ++i) {
+            if (gate.targets[i] != target) continue;
+            points.x.push_back(X(i, 0));
+            points.y.push_back(X(i, 1));
+            if (perceptron::weighted_sum(run.p, X.row(i)) == 0.0f) {
+                on_line.x.push_back(X(i, 0));
+                on_line.y.push_back(X(i, 1));
             }
-        figure.add(std::move(points));
+        }
+        nn::Series ring{"", points.x, points.y, "points pt 6 ps 3.5 lw 1 lc rgb '#333333'"};
+        figure.add(std::move(points)).add(std::move(ring));
     }
-    return figure;
+    const bool any_on_line = !on_line.x.empty();
+    if (any_on_line) figure.add(std::move(on_line));
+    // The legend from samples smaller than the discs, so that it stays narrow beside a square panel.
+    figure.add_key_entry("w . x + b = 0", "lines lw 3 lc rgb 'black'")
+        .add_key_entry("target 0", std::string("points pt 7 ps 1.8 lc rgb '") + colors[0] + "'")
+        .add_key_entry("target 1", std::string("points pt 7 ps 1.8 lc rgb '") + colors[1] + "'");
+    if (any_on_line) figure.add_key_entry("on the line (z = 0): o = 0", "points pt 6 ps 2.4 lw 2 lc rgb '#222222'");
+    // The shading: the colour the field has where o = 1 (TwoClass at 1 on the range -1.5 .. 2.5).
+    return figure.add_key_entry("o = 1 (shaded)", "boxes fill solid 1.0 border lc rgb '#999999' lc rgb '#FDF0E3'");
 }
 
 void print_truth_table(const Gate& gate, const GateRun& run, const nn::Tensor& X) {
@@ -184,11 +198,13 @@ int main(int argc, char** argv) {
 
         std::vector<nn::Figure> panels;
         for (size_t g = 0; g < kGates.size(); ++g) panels.push_back(gate_panel(kGates[g], runs[g], X));
-        nn::save_png(panels, 2, out.path("gates_boundaries.png"), {1000, 1000});
+        nn::save_png(panels, 2, out.path("gates_boundaries.png"), {1500, 1100});
         out.figure("gates_boundaries.png",
                    "Each gate's four inputs, colored by target (blue 0, orange 1), the learned "
-                   "line w . x + b = 0 and the half-plane where o = 1 (pale orange). For XOR the "
-                   "last line still misclassifies two points.");
+                   "line w . x + b = 0 and the half-plane where o = 1 (pale orange). A second ring "
+                   "marks a point exactly on the line: there z = 0 and o = step(0) = 0, right for "
+                   "target 0, so the rule has no reason to move the line off it. For XOR the "
+                   "last line still misclassifies two points, one of them the orange point on the line.");
 
         int xor_min = *std::min_element(runs[3].mistakes.begin(), runs[3].mistakes.end());
         out.result({{"and_epochs", epochs_text(runs[0])},
