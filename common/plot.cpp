@@ -453,6 +453,19 @@ Figure confusion_figure(const Tensor& counts, const std::vector<std::string>& na
     return figure;
 }
 
+std::string ordered_color(size_t i, size_t n) {
+    // viridis at 0, 1/4, 1/2, 3/4 and 1, interpolated in RGB between them.
+    const int stops[5][3] = {{0x44, 0x01, 0x54}, {0x3B, 0x52, 0x8B}, {0x21, 0x91, 0x8C}, {0x5E, 0xC9, 0x62},
+                             {0xFD, 0xE7, 0x25}};
+    double t = n > 1 ? 0.88 * double(std::min(i, n - 1)) / double(n - 1) : 0;  // 0.88: still dark enough on white
+    size_t k = std::min<size_t>(size_t(t * 4), 3);
+    double f = t * 4 - double(k);
+    char hex[8];
+    auto channel = [&](int c) { return int(std::lround(stops[k][c] + f * (stops[k + 1][c] - stops[k][c]))); };
+    std::snprintf(hex, sizeof hex, "#%02X%02X%02X", channel(0), channel(1), channel(2));
+    return hex;
+}
+
 Axes plane_axes(std::string title, double lo, double hi) {
     Axes axes;
     axes.title = std::move(title);

@@ -37,6 +37,11 @@ struct Series {
     std::string style = "lines lw 2";
 };
 
+// The colour ("#RRGGBB") of item i of n ordered items (layers of a network, widths), from
+// dark purple through blue and green to yellow-green (viridis, stopped short of its pale
+// yellow): neighbours differ in lightness as well as hue, and the order reads as one.
+std::string ordered_color(size_t i, size_t n);
+
 // Axes for points of the plane (x1, x2) in the square [lo, hi]^2, with equal units on
 // both axes: the frame of every 2-D data set and decision boundary.
 Axes plane_axes(std::string title, double lo, double hi);

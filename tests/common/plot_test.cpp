@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -341,4 +342,13 @@ TEST(FigureScript, ExactZerosOnALogAxisSitOnARowOfTheirOwnNotAtAStandIn) {
     error.y = {0.1, 0.2};
     EXPECT_FALSE(contains(plain.add_with_zeros({error}).script(), "set ytics add")) << "no zeros: nothing changes";
     EXPECT_TRUE(contains(none, "title \"exactly 0\"")) << none;
+}
+
+TEST(OrderedColor, RunsFromDarkPurpleWithEveryNeighbourDistinct) {
+    EXPECT_EQ(nn::ordered_color(0, 8), "#440154");
+    EXPECT_EQ(nn::ordered_color(0, 1), "#440154") << "one item: the first colour";
+    std::set<std::string> seen;
+    for (size_t i = 0; i < 8; ++i) seen.insert(nn::ordered_color(i, 8));
+    EXPECT_EQ(seen.size(), 8u);
+    EXPECT_NE(nn::ordered_color(7, 8), "#FDE725") << "stops short of viridis' pale yellow";
 }

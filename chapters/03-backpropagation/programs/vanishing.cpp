@@ -175,12 +175,17 @@ nn::Figure training_panel(const Run& run, double low, double high, const std::st
                        .ylabel = "|nabla_W^l| on the probe batch",
                        .logy = true,
                        .yrange = std::pair{low, high}});
+    // The layers are ordered, and neighbours must stay apart where their curves cross (the
+    // ReLU panel): one sequential palette, dark for the first layer, and solid and dashed
+    // lines in turn, so that two neighbours differ in lightness, hue and dashes.
     size_t layers = run.at_start.w.size();
     for (size_t l = 0; l < layers; ++l) {
         std::vector<double> y;
         for (const Norms& n : run.during) y.push_back(n.w[l]);
         std::string name = "layer " + std::to_string(l + 1) + (l + 1 == layers ? " (out)" : "");
-        figure.add({name, run.seen, y, "lines lw 2"});
+        figure.add({name, run.seen, y,
+                    std::string(l % 2 ? "lines lw 2.5 dt (6,3)" : "lines lw 2.5") + " lc rgb '" +
+                        nn::ordered_color(l, layers) + "'"});
     }
     return figure;
 }
