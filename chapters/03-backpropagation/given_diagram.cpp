@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -19,13 +20,14 @@ struct Column {
     std::vector<size_t> units;  // unit indices drawn
     std::vector<double> y;      // their heights, top to bottom
     bool cut = false;           // some units left out
-    double gap_y = 0;           // height of the "..." when cut
+    bool gap = false;           // a "..." slot between the first and the last units drawn
+    double gap_y = 0;           // its height
 };
 
 Column layout(size_t n, size_t max_units) {
     Column col;
     size_t half = std::max<size_t>(1, max_units / 2);
-    col.cut = n > 2 * half && n > max_units;
+    col.cut = col.gap = n > 2 * half && n > max_units;
     if (!col.cut)
         for (size_t i = 0; i < n; ++i) col.units.push_back(i);
     else {
@@ -57,12 +59,12 @@ std::string connection_color(float w, float strength) {
     return hex;
 }
 
-std::string layer_label(const Network& net, size_t l, const Column& col) {
+std::string layer_label(const Network& net, size_t l, const Column& col, const std::string& which = "shown") {
     size_t n = l == 0 ? net.layers.front().inputs() : net.layers[l - 1].outputs();
     std::string name = l == 0 ? "input" : l == net.layers.size() ? "output" : "hidden " + std::to_string(l);
     std::string text = name + ": " + std::to_string(n) + (n == 1 ? " unit" : " units");
     if (l > 0) text += ", " + name_of(net.layers[l - 1].f);
-    if (col.cut) text += " (" + std::to_string(col.units.size()) + " shown)";
+    if (col.cut) text += " (" + std::to_string(col.units.size()) + " " + which + ")";
     return text;
 }
 
@@ -112,8 +114,56 @@ void add_neurons(nn::Figure& figure, double x, const Column& col, const std::str
     std::vector<double> xs(col.y.size(), x);
     figure.add({label, xs, col.y, std::string("points pt 7 ps ") + ps + " lc rgb '" + fill + "'"});
     figure.add({"", xs, col.y, std::string("points pt 6 ps ") + ps + " lw 1.5 lc rgb '#333333'"});
-    if (col.cut)
+    if (col.gap)
         figure.add({"", {x, x, x}, {col.gap_y - 0.25, col.gap_y, col.gap_y + 0.25}, "points pt 7 ps 0.5 lc rgb '#333333'"});
+}
+
+// Units chosen from n, in index order, one slot each from the top; cut when some are left out.
+Column chosen(std::vector<size_t> units, size_t n) {
+    std::sort(units.begin(), units.end());
+    Column col = layout(units.size(), units.size());
+    col.units = std::move(units);
+    col.cut = col.units.size() < n;
+    return col;
+}
+
+// The strongest path from the inputs to every unit (forward) and from every unit to the
+// outputs (backward), each the largest product of |w| along a path: a max-product sweep,
+// layer by layer, as the forward and backward passes are sums of products.
+struct PathStrengths {
+    std::vector<std::vector<double>> to, from;  // [layer][unit]; layer 0 is the input
+};
+
+PathStrengths path_strengths(const Network& net, const std::vector<float>& input_scale) {
+    const size_t L = net.layers.size();
+    PathStrengths p{std::vector<std::vector<double>>(L + 1), std::vector<std::vector<double>>(L + 1)};
+    p.to[0].assign(input_scale.begin(), input_scale.end());
+    for (size_t l = 0; l < L; ++l) {
+        const Dense& layer = net.layers[l];
+        p.to[l + 1].assign(layer.outputs(), 0.0);
+        for (size_t j = 0; j < layer.outputs(); ++j)
+            for (size_t k = 0; k < layer.inputs(); ++k)
+                p.to[l + 1][j] = std::max(p.to[l + 1][j], p.to[l][k] * std::fabs(layer.W(j, k)));
+    }
+    p.from[L].assign(net.layers.back().outputs(), 1.0);
+    for (size_t l = L; l-- > 0;) {
+        const Dense& layer = net.layers[l];
+        p.from[l].assign(layer.inputs(), 0.0);
+        for (size_t j = 0; j < layer.outputs(); ++j)
+            for (size_t k = 0; k < layer.inputs(); ++k)
+                p.from[l][k] = std::max(p.from[l][k], std::fabs(layer.W(j, k)) * p.from[l + 1][j]);
+    }
+    return p;
+}
+
+// The max_units strongest units of a layer (all of them when it has no more).
+std::vector<size_t> strongest_units(const std::vector<double>& to, const std::vector<double>& from, size_t max_units) {
+    std::vector<size_t> order(to.size());
+    for (size_t u = 0; u < order.size(); ++u) order[u] = u;
+    auto strength = [&](size_t u) { return to[u] * from[u]; };
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return strength(a) > strength(b); });
+    order.resize(std::min(order.size(), max_units));
+    return order;
 }
 
 }  // namespace
@@ -141,6 +191,67 @@ nn::Figure network_diagram(const Network& net, const std::string& title, size_t 
     for (size_t l = 0; l < sizes.size(); ++l) {
         const char* fill = l == 0 ? "#A6A6A6" : l + 1 == sizes.size() ? "#8FBC8F" : "#E8D39A";
         add_neurons(figure, double(l), columns[l], layer_label(net, l, columns[l]), fill, size);
+    }
+    return figure;
+}
+
+nn::Figure strongest_paths_diagram(const Network& net, const std::vector<float>& input_scale, const std::string& title,
+                                   const std::vector<std::vector<std::string>>& names, size_t max_units,
+                                   size_t links) {
+    std::vector<size_t> sizes = net.sizes();
+    if (input_scale.size() != sizes.front())
+        throw std::invalid_argument("strongest_paths_diagram: " + std::to_string(input_scale.size()) +
+                                    " input scales for " + std::to_string(sizes.front()) + " inputs");
+    PathStrengths p = path_strengths(net, input_scale);
+    std::vector<Column> columns;
+    size_t tallest = 1;
+    for (size_t l = 0; l < sizes.size(); ++l) {
+        columns.push_back(chosen(strongest_units(p.to[l], p.from[l], max_units), sizes[l]));
+        tallest = std::max(tallest, columns.back().y.size());
+    }
+    const double half_height = double(tallest) / 2 + 0.1;
+    auto named = [&](size_t l) { return l < names.size() && !names[l].empty(); };
+    nn::Figure figure({.title = title,
+                       .xrange = std::pair{named(0) ? -0.75 : -0.35, double(sizes.size() - 1) + (named(sizes.size() - 1) ? 0.6 : 0.35)},
+                       .yrange = std::pair{-half_height, half_height},
+                       .frame = false});
+
+    // Between two layers, the `links` strongest connections among the drawn units, each
+    // as strong as the strongest path through it, relative to the strongest of the pair.
+    std::vector<Connection> drawn;
+    for (size_t l = 0; l < net.layers.size(); ++l) {
+        const Column &from = columns[l], &to = columns[l + 1];
+        std::vector<Connection> pair;
+        for (size_t a = 0; a < to.units.size(); ++a)
+            for (size_t b = 0; b < from.units.size(); ++b) {
+                size_t j = to.units[a], k = from.units[b];
+                float w = net.layers[l].W(j, k);
+                double path = p.to[l][k] * std::fabs(w) * p.from[l + 1][j];
+                pair.push_back({double(l), from.y[b], double(l + 1), to.y[a], w, float(path)});
+            }
+        std::stable_sort(pair.begin(), pair.end(),
+                         [](const Connection& x, const Connection& y) { return x.strength > y.strength; });
+        pair.resize(std::min(pair.size(), links));
+        float strongest = pair.empty() ? 0.0f : pair.front().strength;
+        for (Connection& c : pair) c.strength = strongest > 0 ? c.strength / strongest : 0.0f;
+        drawn.insert(drawn.end(), pair.begin(), pair.end());
+    }
+    add_connections(figure, std::move(drawn));
+
+    double size = std::clamp(0.5 * 450.0 / (double(tallest) + 0.2) / 7.0, 0.8, 4.0);
+    for (size_t l = 0; l < sizes.size(); ++l) {
+        const char* fill = l == 0 ? "#A6A6A6" : l + 1 == sizes.size() ? "#8FBC8F" : "#E8D39A";
+        add_neurons(figure, double(l), columns[l], layer_label(net, l, columns[l], "on the strongest paths"), fill,
+                    size);
+    }
+    for (size_t l = 0; l < sizes.size(); ++l) {
+        if (!named(l)) continue;
+        bool first = l == 0, last = l + 1 == sizes.size();
+        double x = double(l) + (first ? -0.06 : last ? 0.06 : 0.0);
+        std::vector<std::string> texts;
+        for (size_t u : columns[l].units) texts.push_back(u < names[l].size() ? names[l][u] : "");
+        figure.add_labels(std::vector<double>(texts.size(), x), columns[l].y, texts,
+                          first ? "right font ',9'" : last ? "left font ',9'" : "center offset 0,1.1 font ',8'");
     }
     return figure;
 }

@@ -8,6 +8,7 @@
 //       [--output softmax] [--init scaled] [--lambda 5] [--dropout 0.2] [--activation relu]
 //       [--save model.nnbp] [--load model.nnbp]
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -141,15 +142,66 @@ void plot_confusion(const nn::ImageSet& test, const std::vector<int>& guess, con
                "holds the right answers. Shirt is the hardest class.");
 }
 
-void plot_network(const Network& net, nn::Outputs& out) {
-    std::string title = "The trained network " + shape_of(net) + " (16 units of each wide layer shown)";
-    nn::save_png(bp::network_diagram(net, title),
-                 out.path("fashion_mlp_network.png"), {1200, 700});
+// The network through its strongest paths: a path from pixel k counts the pixel's ink
+// (its root-mean-square over `images`) times the |w| along it, so that the pixels of the
+// border, never inked and so never trained, do not fill the picture with their weights.
+// Its units are named: the pixels by row and column, the hidden units by number (as in
+// fashion_mlp_hidden.png), the outputs by class.
+void plot_network(const Network& net, const nn::ImageSet& images, const std::vector<std::string>& classes,
+                  nn::Outputs& out) {
+    size_t n = images.size(), d = images.images.dim(1);
+    std::vector<float> ink(d, 0.0f);
+    std::vector<std::vector<std::string>> names(1);
+    for (size_t k = 0; k < d; ++k) {
+        double sum = 0;
+        for (size_t i = 0; i < n; ++i) sum += double(images.images(i, k)) * images.images(i, k);
+        ink[k] = float(std::sqrt(sum / double(std::max<size_t>(n, 1))));
+        names[0].push_back("pixel (" + std::to_string(k / images.cols) + ", " + std::to_string(k % images.cols) + ")");
+    }
+    for (size_t l = 0; l + 1 < net.layers.size(); ++l) {
+        names.emplace_back();
+        for (size_t j = 0; j < net.layers[l].outputs(); ++j) names.back().push_back(std::to_string(j + 1));
+    }
+    names.push_back(classes);
+    std::string title = "The trained network " + shape_of(net) + " through its strongest paths (ink x |w| along the path)";
+    nn::save_png(bp::strongest_paths_diagram(net, ink, title, names), out.path("fashion_mlp_network.png"), {1300, 750});
     out.figure("fashion_mlp_network.png",
-               "The trained network drawn as units and connections, red for positive weights and blue for "
-               "negative ones, thicker for larger |w|. Of each wide layer only its first and last 8 units are "
-               "drawn; the input units shown are pixels of the top and bottom rows, where there is rarely ink, "
-               "so their weights have barely moved from where they started.");
+               "The trained network through its strongest paths: a path from a pixel to an output is as strong "
+               "as the pixel's ink (root-mean-square over the images) times the |w| of its connections. Each "
+               "layer shows the 16 units the strongest paths pass through (the pixels named by row and column, "
+               "all near the middle of the image, where the clothes are), and each pair of layers its 40 "
+               "strongest connections among them: red for w > 0, blue for w < 0, thicker and darker for a "
+               "stronger path.");
+}
+
+// The first layer's weights less their start, W - W_0, one image per unit (at most 40: the
+// first ones), each the 28 x 28 pixels it weighs, red positive, blue negative, white 0 (each
+// image scaled to its own largest |value|). Without W_0 subtracted Nielsen's N(0, 1) start
+// would be all one saw: noise, under which training's changes are small. (So --load, whose
+// file holds no W_0, draws no such figure.)
+void plot_first_layer(const Network& net, const Tensor& W0, const nn::ImageSet& images, const std::string& data_set,
+                      const std::vector<std::string>& names, nn::Outputs& out) {
+    const bp::Dense& first = net.layers.front();
+    const bool hidden = net.layers.size() > 1;
+    std::vector<nn::Image> pictures;
+    for (size_t j = 0; j < first.outputs() && j < 40; ++j) {
+        auto w = first.W.row(j), w0 = W0.row(j);
+        std::vector<float> change(w.size());
+        for (size_t k = 0; k < w.size(); ++k) change[k] = w[k] - w0[k];
+        pictures.push_back(nn::Image{images.rows, images.cols, std::move(change),
+                                     hidden ? "unit " + std::to_string(j + 1) : names[j]});
+    }
+    std::string title = "What training wrote into the " + std::string(hidden ? "hidden" : "output") +
+                        " units' input weights, W - W_0, on " + data_set + " (red > 0, blue < 0, white 0)";
+    if (first.outputs() > pictures.size()) title += "; the first 40 units";
+    size_t columns = pictures.size() <= 10 ? 5 : 10, rows = (pictures.size() + columns - 1) / columns;
+    nn::save_image_grid(pictures, int(columns), out.path("fashion_mlp_hidden.png"), nn::Palette::Diverging, title,
+                        {1500, int(150 + 165 * rows)});
+    out.figure("fashion_mlp_hidden.png",
+               "Each unit's input weights as a 28x28 image, less their random start (W - W_0): what training "
+               "changed. Units have become detectors of shapes (a sole, a collar, the gap between trouser "
+               "legs); the border stays white: a pixel that is never inked gets no gradient from the cost, so "
+               "its weights move only by L2's shrinking (--lambda), if at all.");
 }
 
 nn::Figure curves_panel(const nn::MetricsLog& log, const std::string& what, const std::string& title,
@@ -200,7 +252,7 @@ void evaluate_saved(const nn::CommonOptions& opt, const Settings& s) {
     const std::string data_set = nn::data_set_name(opt.data);
     plot_misclassified(sets.test, guess, data_set, names, out);
     plot_confusion(sets.test, guess, data_set, names, out);
-    plot_network(net, out);
+    plot_network(net, sets.test, names, out);
     out.result({{"test_accuracy", nn::fixed(bp::accuracy(net, sets.test.images, sets.test.labels), 4)},
                 {"test_cost", nn::fixed(test_cost, 4)},
                 {"parameters", std::to_string(net.parameter_count())}});
@@ -264,7 +316,7 @@ void print_epoch(const nn::MetricsLog& log, double seconds) {
     std::fflush(stdout);
 }
 
-void plot_run(const Network& net, const Settings& s, const nn::MetricsLog& log, const Sets& sets,
+void plot_run(const Network& net, const Tensor& W0, const Settings& s, const nn::MetricsLog& log, const Sets& sets,
               const nn::CommonOptions& opt, nn::Outputs& out) {
     bool validation = s.validation > 0;
     const std::string data_set = nn::data_set_name(opt.data);
@@ -279,7 +331,8 @@ void plot_run(const Network& net, const Settings& s, const nn::MetricsLog& log, 
     std::vector<std::string> names = nn::class_names_of(opt.data);
     plot_misclassified(sets.test, guess, data_set, names, out);
     plot_confusion(sets.test, guess, data_set, names, out);
-    plot_network(net, out);
+    plot_network(net, sets.train, names, out);
+    plot_first_layer(net, W0, sets.train, data_set, names, out);
 }
 
 // The last epoch's numbers (what the README quotes), and the best epoch for curiosity.
@@ -305,6 +358,7 @@ void train_and_report(const nn::CommonOptions& opt, const Settings& s) {
     nn::Rng rng(opt.seed);
     Network net = bp::make_network(sizes, bp::parse_activation(s.activation), bp::parse_activation(s.output),
                                    bp::parse_cost(s.cost), bp::parse_init(s.init), rng);
+    Tensor W0 = net.layers.front().W;  // the first layer's start, for plot_first_layer()
     Sets sets = load_sets(opt, s);
     bp::require_shape(net, sets.train.images.dim(1), kClasses, "the training set in " + opt.data);
     bool validation = s.validation > 0;
@@ -336,7 +390,7 @@ void train_and_report(const nn::CommonOptions& opt, const Settings& s) {
     }
     log.write_csv(out.path("fashion_mlp.csv"));
     times.write_csv(out.path("fashion_mlp_seconds.csv"));
-    plot_run(net, s, log, sets, opt, out);
+    plot_run(net, W0, s, log, sets, opt, out);
     out.result(result_of(log, validation, seconds));
 }
 
