@@ -128,8 +128,8 @@ Column chosen(std::vector<size_t> units, size_t n) {
 }
 
 // The strongest path from the inputs to every unit (forward) and from every unit to the
-// outputs (backward), each the largest product of |w| along a path: a max-product sweep,
-// layer by layer, as the forward and backward passes are sums of products.
+// outputs (backward), each the largest product of |w| along a path: the forward and the
+// backward pass with max in place of the sum and |w| in place of w, layer by layer.
 struct PathStrengths {
     std::vector<std::vector<double>> to, from;  // [layer][unit]; layer 0 is the input
 };
@@ -211,8 +211,10 @@ nn::Figure strongest_paths_diagram(const Network& net, const std::vector<float>&
     }
     const double half_height = double(tallest) / 2 + 0.1;
     auto named = [&](size_t l) { return l < names.size() && !names[l].empty(); };
+    // Names need room: left of the inputs, right of the outputs.
+    const double left = named(0) ? -0.75 : -0.35, right = double(sizes.size() - 1) + (named(sizes.size() - 1) ? 0.6 : 0.35);
     nn::Figure figure({.title = title,
-                       .xrange = std::pair{named(0) ? -0.75 : -0.35, double(sizes.size() - 1) + (named(sizes.size() - 1) ? 0.6 : 0.35)},
+                       .xrange = std::pair{left, right},
                        .yrange = std::pair{-half_height, half_height},
                        .frame = false});
 
