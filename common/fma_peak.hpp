@@ -5,10 +5,15 @@
 // least 2 x 5 = 10 chains keep both FMA units busy; and the chains, b and c must all fit
 // in registers, or every FMA waits for a load and a store (16 chains on a 16-register
 // AVX2 machine measured 61 GFLOP/s where 12 give 93). So: as many chains as the register
-// file holds with room for b, c and two spare. The best of 50 ms windows over about
-// `seconds`, so that a moment of load from another program does not lower it.
+// file holds with room for b, c and two spare. The best of windows of `window` seconds
+// (at least one) over about `seconds`, so that a moment of load from another program
+// does not lower it: load can only make a window slower.
+//
+// threads > 1: in each window that many threads run the chains at once (the caller one
+// of them), and the window's rate is the sum of theirs: the ceiling of a multiply that
+// runs on that many threads, measured under the same load as it.
 namespace nn {
 
-double fma_peak_gflops(double seconds);
+double fma_peak_gflops(double seconds, int threads = 1, double window = 0.05);
 
 }  // namespace nn
