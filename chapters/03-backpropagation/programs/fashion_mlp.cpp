@@ -147,8 +147,8 @@ void plot_confusion(const nn::ImageSet& test, const std::vector<int>& guess, con
 // border, never inked and so never trained, do not fill the picture with their weights.
 // Its units are named: the pixels by row and column, the hidden units by number (as in
 // fashion_mlp_hidden.png), the outputs by class.
-void plot_network(const Network& net, const nn::ImageSet& images, const std::vector<std::string>& classes,
-                  nn::Outputs& out) {
+void plot_network(const Network& net, const nn::ImageSet& images, const std::string& data_set,
+                  const std::vector<std::string>& classes, nn::Outputs& out) {
     size_t n = images.size(), d = images.images.dim(1);
     std::vector<float> ink(d, 0.0f);
     std::vector<std::vector<std::string>> names(1);
@@ -163,7 +163,8 @@ void plot_network(const Network& net, const nn::ImageSet& images, const std::vec
         for (size_t j = 0; j < net.layers[l].outputs(); ++j) names.back().push_back(std::to_string(j + 1));
     }
     names.push_back(classes);
-    std::string title = "The trained network " + shape_of(net) + " through its strongest paths (ink x |w| along the path)";
+    std::string title = "The trained network " + shape_of(net) + " through its strongest paths on " + data_set +
+                        " (ink x |w| along the path)";
     nn::save_png(bp::strongest_paths_diagram(net, ink, title, names), out.path("fashion_mlp_network.png"), {1300, 750});
     out.figure("fashion_mlp_network.png",
                "The trained network through its strongest paths: a path from a pixel to an output is as strong "
@@ -252,7 +253,7 @@ void evaluate_saved(const nn::CommonOptions& opt, const Settings& s) {
     const std::string data_set = nn::data_set_name(opt.data);
     plot_misclassified(sets.test, guess, data_set, names, out);
     plot_confusion(sets.test, guess, data_set, names, out);
-    plot_network(net, sets.test, names, out);
+    plot_network(net, sets.test, data_set, names, out);
     out.result({{"test_accuracy", nn::fixed(bp::accuracy(net, sets.test.images, sets.test.labels), 4)},
                 {"test_cost", nn::fixed(test_cost, 4)},
                 {"parameters", std::to_string(net.parameter_count())}});
@@ -331,7 +332,7 @@ void plot_run(const Network& net, const Tensor& W0, const Settings& s, const nn:
     std::vector<std::string> names = nn::class_names_of(opt.data);
     plot_misclassified(sets.test, guess, data_set, names, out);
     plot_confusion(sets.test, guess, data_set, names, out);
-    plot_network(net, sets.train, names, out);
+    plot_network(net, sets.train, data_set, names, out);
     plot_first_layer(net, W0, sets.train, data_set, names, out);
 }
 
