@@ -191,6 +191,21 @@ ImageSet load_image_set(const std::string& dir, Split split) {
     return load_idx_images(images, labels);
 }
 
+TrainTest load_train_test(const std::string& dir) {
+    TrainTest sets{load_image_set(dir, Split::Train), load_image_set(dir, Split::Test)};
+    if (sets.train.rows != sets.test.rows || sets.train.cols != sets.test.cols)
+        fail(dir, "its test images are " + std::to_string(sets.test.rows) + "x" + std::to_string(sets.test.cols) +
+                      " but its training images " + std::to_string(sets.train.rows) + "x" +
+                      std::to_string(sets.train.cols) + ": a data folder must hold one data set");
+    return sets;
+}
+
+void require_pixels(const ImageSet& set, size_t pixels, const std::string& program, const std::string& dir) {
+    if (set.rows * set.cols != pixels)
+        fail(dir, "holds " + std::to_string(set.rows) + "x" + std::to_string(set.cols) + " images, but " + program +
+                      " is built for images of " + std::to_string(pixels) + " pixels (28x28, as Fashion-MNIST and MNIST)");
+}
+
 const std::array<std::string, 10>& fashion_mnist_class_names() {
     static const std::array<std::string, 10> names = {
         "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",

@@ -37,6 +37,18 @@ enum class Split { Train, Test };
 // dataset-fashion-mnist, or --data DIR for any IDX set such as MNIST).
 ImageSet load_image_set(const std::string& dir, Split split);
 
+// Both splits of dir, which must hold images of one size: a test set of 32x32 images
+// beside 28x28 training images is a DataError that names both sizes, not a network
+// fed the wrong number of inputs.
+struct TrainTest {
+    ImageSet train, test;
+};
+TrainTest load_train_test(const std::string& dir);
+
+// Throws DataError unless the set's images have `pixels` pixels ("<program> is built for
+// 28x28 images (784 pixels); <dir> holds 32x32"): for a program whose networks are fixed.
+void require_pixels(const ImageSet& set, size_t pixels, const std::string& program, const std::string& dir);
+
 // Where Debian's dataset-fashion-mnist puts the files.
 inline const char* kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
 

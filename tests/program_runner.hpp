@@ -33,6 +33,23 @@ namespace fs = std::filesystem;
 
 inline const char* const kFashionDir = "/usr/share/datasets/fashion-mnist";
 
+// Writes dir/<split>-images-idx3-ubyte and its labels: n images of rows x cols pixels,
+// gray levels and labels counting up. split is "train" or "t10k".
+inline void write_idx_split(const fs::path& dir, const std::string& split, uint32_t n, uint32_t rows, uint32_t cols) {
+    auto header = [](std::ofstream& out, std::vector<uint32_t> dims) {
+        out.put(0), out.put(0), out.put(8), out.put(char(dims.size()));
+        for (uint32_t d : dims)
+            for (int shift = 24; shift >= 0; shift -= 8) out.put(char((d >> shift) & 0xFF));
+    };
+    fs::create_directories(dir);
+    std::ofstream images(dir / (split + "-images-idx3-ubyte"), std::ios::binary);
+    header(images, {n, rows, cols});
+    for (uint32_t i = 0; i < n * rows * cols; ++i) images.put(char(i % 256));
+    std::ofstream labels(dir / (split + "-labels-idx1-ubyte"), std::ios::binary);
+    header(labels, {n});
+    for (uint32_t i = 0; i < n; ++i) labels.put(char(i % 10));
+}
+
 // Where a chapter's programs are: NN_BIN_DIR/<chapter> if it holds `probe`, else NN_BIN_DIR.
 inline std::optional<fs::path> program_dir(const std::string& chapter, const std::string& probe) {
     const char* env = std::getenv("NN_BIN_DIR");

@@ -123,6 +123,29 @@ TEST(Programs03_FashionMlp, AnOutputThatCannotBeWrittenIsRefusedBeforeTraining) 
     }
 }
 
+TEST(Programs03_DataSets, ATestSetOfAnotherImageSizeIsOneLineAndExitTwo) {
+    // 28x28 training images beside 32x32 test images: every program that reads both
+    // splits says so (it aborted on an assertion), and epoch_bench, whose networks take
+    // 784 inputs, refuses any other size.
+    REQUIRE_FASHION_MLP(dir);
+    ScratchDir tmp;
+    programs::write_idx_split(tmp / "mixed", "train", 20, 28, 28);
+    programs::write_idx_split(tmp / "mixed", "t10k", 10, 32, 32);
+    programs::write_idx_split(tmp / "small", "train", 20, 32, 32);
+    programs::write_idx_split(tmp / "small", "t10k", 10, 32, 32);
+    const std::string mixed = (tmp / "mixed").string(), small = (tmp / "small").string();
+    expect_rejected(*dir, kProgram, {"--data", mixed, "--quick", "--validation", "5"},
+                    "its test images are 32x32 but its training images 28x28");
+    expect_rejected(*dir, "vanishing", {"--data", mixed, "--quick"}, "its test images are 32x32");
+    expect_rejected(*dir, "epoch_bench", {"--data", mixed, "--images", "20", "--rounds", "1"}, "its test images are 32x32");
+    expect_rejected(*dir, "epoch_bench", {"--data", small, "--images", "20", "--rounds", "1"},
+                    "epoch_bench is built for images of 784 pixels");
+    auto chapter = [&](const char* name) { return dir->parent_path() / name; };
+    expect_rejected(chapter("01-perceptron"), "fashion", {"--data", mixed, "--quick"}, "its test images are 32x32");
+    expect_rejected(chapter("02-gradient-descent"), "softmax_fashion", {"--data", mixed, "--quick"},
+                    "its test images are 32x32");
+}
+
 TEST(Programs03_FashionMlp, AValidationSetLargerThanTheTrainingSetIsRefused) {
     REQUIRE_FASHION_MLP(dir);
     REQUIRE_FASHION_DATA();

@@ -220,6 +220,21 @@ TEST_F(IdxFiles, ImageSetFindsPlainFilesWhenNoGzippedOnesExist) {
     EXPECT_TRUE(contains(message, "train-images-idx3-ubyte.gz: no such file")) << message;
 }
 
+TEST_F(IdxFiles, TrainingAndTestImagesMustBeOfOneSize) {
+    write_plain("train-images-idx3-ubyte", idx_bytes({2, 2, 2}, counting(8)));
+    write_plain("train-labels-idx1-ubyte", idx_bytes({2}, {1, 2}));
+    write_plain("t10k-images-idx3-ubyte", idx_bytes({1, 3, 3}, counting(9)));
+    write_plain("t10k-labels-idx1-ubyte", idx_bytes({1}, {7}));
+    std::string message = data_error([&] { nn::load_train_test(dir_.string()); });
+    EXPECT_TRUE(contains(message, "its test images are 3x3 but its training images 2x2")) << message;
+    write_plain("t10k-images-idx3-ubyte", idx_bytes({1, 2, 2}, counting(4)));
+    nn::TrainTest sets = nn::load_train_test(dir_.string());
+    EXPECT_EQ(sets.train.size(), 2u);
+    EXPECT_EQ(sets.test.labels, (std::vector<int>{7}));
+    message = data_error([&] { nn::require_pixels(sets.train, 784, "epoch_bench", dir_.string()); });
+    EXPECT_TRUE(contains(message, "holds 2x2 images, but epoch_bench is built for images of 784 pixels")) << message;
+}
+
 TEST_F(IdxFiles, MissingDataFolderSaysHowToGetTheData) {
     std::string missing = (dir_ / "no-such-folder").string();
     std::string message = data_error([&] { nn::load_image_set(missing, nn::Split::Train); });

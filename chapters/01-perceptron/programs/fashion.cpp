@@ -142,8 +142,7 @@ int main(int argc, char** argv) {
         cli.add_epochs(10);
         cli.add_data();
         nn::CommonOptions opt = cli.parse(argc, argv);
-        nn::ImageSet train = nn::load_image_set(opt.data, nn::Split::Train);
-        nn::ImageSet test = nn::load_image_set(opt.data, nn::Split::Test);
+        auto [train, test] = nn::load_train_test(opt.data);
         // --quick: the first 10000 training images and at most 3 epochs; the
         // test set stays whole, so the accuracies remain comparable.
         int epochs = opt.quick ? std::min(opt.epochs, 3) : opt.epochs;

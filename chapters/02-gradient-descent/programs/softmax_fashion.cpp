@@ -157,8 +157,7 @@ int main(int argc, char** argv) {
         Settings s = read_settings(argc, argv);
         gd::Optimizer optimizer = gd::Optimizer::make(s.optimizer, s.eta);
         gd::Schedule schedule = gd::parse_schedule(s.schedule);
-        nn::ImageSet train = nn::load_image_set(s.opt.data, nn::Split::Train);
-        nn::ImageSet test = nn::load_image_set(s.opt.data, nn::Split::Test);
+        auto [train, test] = nn::load_train_test(s.opt.data);
         // --quick: the first 10000 training images and at most 3 epochs; the test set stays whole.
         int epochs = s.opt.quick ? std::min(s.opt.epochs, 3) : s.opt.epochs;
         if (s.opt.quick) train = nn::first_images(train, 10000);

@@ -223,8 +223,11 @@ void save_bar_chart(const std::vector<Best>& best, size_t images, const std::str
 std::string default_python() { return fs::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3"; }
 
 Data load_data(const std::string& dir, size_t images) {
-    nn::ImageSet train = nn::first_images(nn::load_image_set(dir, nn::Split::Train), images);
-    Data data{train.images, bp::one_hot(train.labels, 10), nn::load_image_set(dir, nn::Split::Test)};
+    // The benchmark's networks are the textbook's: 784 inputs, whatever the folder holds.
+    nn::TrainTest sets = nn::load_train_test(dir);
+    nn::require_pixels(sets.train, 784, "epoch_bench", dir);
+    nn::ImageSet train = nn::first_images(sets.train, images);
+    Data data{train.images, bp::one_hot(train.labels, 10), std::move(sets.test)};
     return data;
 }
 

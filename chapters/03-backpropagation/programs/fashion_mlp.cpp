@@ -224,8 +224,8 @@ struct Sets {
 
 Sets load_sets(const nn::CommonOptions& opt, const Settings& s) {
     Sets sets;
-    nn::ImageSet full = nn::load_image_set(opt.data, nn::Split::Train);
-    sets.test = nn::load_image_set(opt.data, nn::Split::Test);
+    auto [full, test] = nn::load_train_test(opt.data);
+    sets.test = std::move(test);
     size_t held_out = size_t(s.validation);
     if (held_out >= full.size())
         throw nn::UsageError("--validation " + std::to_string(held_out) + " leaves no training images (the set has " +

@@ -200,8 +200,9 @@ std::pair<double, double> shared_range(const Run& a, const Run& b) {
 }
 
 Data load(const std::string& dir, const Settings& s, bool quick) {
-    nn::ImageSet train = nn::first_images(nn::load_image_set(dir, nn::Split::Train), s.train);
-    nn::ImageSet test = nn::first_images(nn::load_image_set(dir, nn::Split::Test), quick ? 2000 : 10000);
+    nn::TrainTest sets = nn::load_train_test(dir);
+    nn::ImageSet train = nn::first_images(sets.train, s.train);
+    nn::ImageSet test = nn::first_images(sets.test, quick ? 2000 : 10000);
     Data data{train.images, bp::one_hot(train.labels, kClasses), {}, {}, std::move(test)};
     std::vector<size_t> first(std::min(s.probe, train.size()));
     for (size_t i = 0; i < first.size(); ++i) first[i] = i;
@@ -259,9 +260,10 @@ int main(int argc, char** argv) {
         if (opt.quick) s.train = std::min<size_t>(s.train, 2000);
         Data data = load(opt.data, s, opt.quick);
         const std::string data_set = nn::data_set_name(opt.data);
-        std::printf("%s: %zu training images, %zu test images; [784, %zu x %zu, 10], %d epoch(s), "
+        std::printf("%s: %zu training images, %zu test images; [%zu, %zu x %zu, 10], %d epoch(s), "
                     "eta %s, batch %zu; gradients measured on the first %zu images\n",
-                    data_set.c_str(), data.X.dim(0), data.test.size(), s.width, s.depth, s.epochs, nn::significant(s.eta).c_str(),
+                    data_set.c_str(), data.X.dim(0), data.test.size(), data.X.dim(1), s.width, s.depth, s.epochs,
+                    nn::significant(s.eta).c_str(),
                     s.batch, data.probe_X.dim(0));
         nn::Outputs out(opt, "vanishing");
         nn::Trace trace(opt.trace);
