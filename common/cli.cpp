@@ -25,9 +25,13 @@ const char* const kPositional = "nn-positional-argument";
 // Boost's default style minus guessing: "--epoch" must not silently mean "--epochs".
 constexpr int kStyle = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
 
+// A whole number as written (2147483647, not %g's 2.14748e+09), anything else as %g.
 std::string shown(double value) {
     char text[64];
-    std::snprintf(text, sizeof text, "%g", value);
+    if (std::isfinite(value) && value == std::floor(value) && std::fabs(value) < 1e15)
+        std::snprintf(text, sizeof text, "%.0f", value);
+    else
+        std::snprintf(text, sizeof text, "%g", value);
     return text;
 }
 
@@ -126,9 +130,12 @@ Cli::Cli(std::string program, std::string summary, std::string default_out)
         ("quick", po::bool_switch(&parsed_.quick), "a smaller, faster run")
         ("progress", po::value<std::string>()->default_value("auto")->value_name("WHEN"),
          "progress bar: auto (on a terminal), always or never")
-        ("show", po::bool_switch(&parsed_.show), "also open each plot in a window, if there is a display")
-        ("trace", po::value(&parsed_.trace)->value_name("FILE"),
-         "write the named tensors of the first steps to FILE (for make compare)");
+        ("show", po::bool_switch(&parsed_.show), "also open each plot in a window, if there is a display");
+}
+
+void Cli::add_trace() {
+    options_.add_options()("trace", po::value(&parsed_.trace)->value_name("FILE"),
+                           "write the named tensors of the first steps to FILE (for make compare)");
 }
 
 void Cli::add_epochs(int default_epochs) {
@@ -227,6 +234,15 @@ Accepts positive() {
     return a;
 }
 
+Accepts positive_up_to(double hi) {
+    Accepts a;
+    a.kind_ = Accepts::Kind::PositiveUpTo;
+    a.hi_ = hi;
+    return a;
+}
+
+Accepts learning_rate() { return positive_up_to(100); }
+
 Accepts between(double lo, double hi) {
     Accepts a;
     a.kind_ = Accepts::Kind::Between;
@@ -244,6 +260,8 @@ Accepts one_of(std::vector<std::string> choices) {
 
 void Accepts::check(const std::string& option, double value) const {
     if (kind_ == Kind::Positive) require_positive(option, value);
+    if (kind_ == Kind::PositiveUpTo && !(value > 0 && value <= hi_))
+        throw UsageError(option + " must be positive and at most " + shown(hi_) + " (got " + shown(value) + ")");
     if (kind_ == Kind::Between) require_in_range(option, value, lo_, hi_);
 }
 

@@ -9,8 +9,8 @@
 //                       "out/01-perceptron");
 //           cli.add_epochs(20);
 //           float eta = 1.0f;
-//           cli.option("eta", eta, "learning rate", nn::positive());  // default: eta's value
-//           nn::CommonOptions opt = cli.parse(argc, argv);            // checks eta > 0
+//           cli.option("eta", eta, "learning rate", nn::learning_rate());  // default: eta's value
+//           nn::CommonOptions opt = cli.parse(argc, argv);            // checks 0 < eta <= 100
 //           nn::Outputs out(opt, "logic_gates");
 //           ...
 //           out.result({{"and_epochs", "3"}});
@@ -37,6 +37,8 @@ class Accepts {
 public:
     Accepts() = default;  // any value of the option's type
     friend Accepts positive();
+    friend Accepts positive_up_to(double hi);
+    friend Accepts learning_rate();
     friend Accepts between(double lo, double hi);
     friend Accepts one_of(std::vector<std::string> choices);
     // Throws UsageError("--k must be between 1 and 7 (got 9)") and the like.
@@ -44,7 +46,7 @@ public:
     void check(const std::string& option, const std::string& value) const;
 
 private:
-    enum class Kind { Any, Positive, Between, OneOf } kind_ = Kind::Any;
+    enum class Kind { Any, Positive, PositiveUpTo, Between, OneOf } kind_ = Kind::Any;
     double lo_ = 0, hi_ = 0;
     std::vector<std::string> choices_;
 };
@@ -53,6 +55,10 @@ private:
 void require_finite(const std::string& option, double value);
 
 Accepts positive();                             // > 0
+Accepts positive_up_to(double hi);              // 0 < value <= hi: for what sizes memory or time
+// A learning rate: 0 < eta <= 100. Every model of these chapters diverges in its first
+// steps long before 100, so a larger value is a typo (--eta 1e30 trained to chance).
+Accepts learning_rate();
 Accepts between(double lo, double hi);          // lo <= value <= hi
 Accepts one_of(std::vector<std::string> choices);  // one of the words
 
@@ -74,7 +80,7 @@ std::string shortest(double value);
 
 class Cli {
 public:
-    // Registers --help, --seed, --out (default default_out), --quick, --progress, --show, --trace.
+    // Registers --help, --seed, --out (default default_out), --quick, --progress, --show.
     Cli(std::string program, std::string summary, std::string default_out);
     // The registered options point into this object: a copy would fill the original.
     Cli(const Cli&) = delete;
@@ -82,6 +88,7 @@ public:
 
     void add_epochs(int default_epochs);  // --epochs, must be > 0
     void add_data();                      // --data DIR, default kFashionMnistDir
+    void add_trace();                     // --trace FILE: only a program that records one offers it
 
     // --name VALUE: a program-specific option. Its default is what `value` holds now;
     // parse() stores the value given there and checks it against `accepts`. --help shows

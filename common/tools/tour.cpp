@@ -43,19 +43,24 @@ std::vector<std::string> chapters_to_run(const Settings& s) {
     return names;
 }
 
-std::vector<std::string> arguments(const Settings& s, const fs::path& out, const std::string& program) {
-    std::vector<std::string> args{"--out", out.string()};
-    if (s.quick) args.insert(args.end(), {"--quick", "--progress", "never"});
-    if (s.trace) args.insert(args.end(), {"--seed", "1", "--trace", (out / (program + ".trace")).string()});
-    return args;
+// Whether the program offers --trace: only those that record one do, so its --help says.
+bool offers_trace(const fs::path& binary, const fs::path& out) {
+    const fs::path help = out / ".help.txt";
+    tools::run_command(binary.string(), {"--help"}, help.string());
+    const bool offered = tools::read_text(help.string()).find("--trace") != std::string::npos;
+    fs::remove(help);
+    return offered;
 }
 
-std::string last_line(const fs::path& log) {
-    std::ifstream in(log);
-    std::string line, last;
-    while (std::getline(in, line))
-        if (!line.empty()) last = line;
-    return last;
+std::vector<std::string> arguments(const Settings& s, const fs::path& binary, const fs::path& out,
+                                   const std::string& program) {
+    std::vector<std::string> args{"--out", out.string()};
+    if (s.quick) args.insert(args.end(), {"--quick", "--progress", "never"});
+    if (s.trace) {
+        args.insert(args.end(), {"--seed", "1"});
+        if (offers_trace(binary, out)) args.insert(args.end(), {"--trace", (out / (program + ".trace")).string()});
+    }
+    return args;
 }
 
 // One chapter's programs; the names of those that failed ("01-perceptron/fashion").
@@ -68,8 +73,8 @@ std::vector<std::string> run_chapter(const Settings& s, const std::string& chapt
         std::cout << "== " << chapter << "/" << program << std::endl;
         const fs::path binary = s.bin / chapter / program;
         const fs::path log = s.quick ? out / (program + ".log") : fs::path();
-        const int status = tools::run_command(binary.string(), arguments(s, out, program), log.string());
-        if (s.quick) std::cout << last_line(log) << "\n";
+        const int status = tools::run_command(binary.string(), arguments(s, binary, out, program), log.string());
+        if (s.quick) std::cout << tools::last_line(log.string()).value_or("") << "\n";
         if (tools::succeeded(status)) continue;
         failed.push_back(chapter + "/" + program);
         std::cout << "   FAILED (" << tools::status_text(status) << ")"

@@ -58,7 +58,12 @@ TEST(Programs_LearningRate, NegativeEtaIsRejectedByLogicGatesAndConvergence) {
         SCOPED_TRACE(program);
         expect_rejected(*dir, program, {"--eta", "-0.5"}, "--eta");
         expect_rejected(*dir, program, {"--eta", "fast"}, "--eta");
+        // inf trained to NaN weights and 1e30 to chance, both with exit status 0.
+        expect_rejected(*dir, program, {"--eta", "inf"}, "--eta must be a finite number (got inf)");
+        expect_rejected(*dir, program, {"--eta", "1e30"}, "--eta must be positive and at most 100 (got 1e+30)");
     }
+    expect_rejected(*dir, "convergence", {"--points", "2147483647"}, "--points must be positive and at most 1000000 (got 2147483647)");
+    expect_rejected(*dir, "logic_gates", {"--eta", "100.5"}, "at most 100");
 }
 
 TEST(Programs_Convergence, MarginOutsideItsRangeIsRejected) {

@@ -107,14 +107,14 @@ TEST(Programs02_BadValues, MissingDataFolderIsOneLineNamingIt) {
 TEST(Programs02_Diverged, SoftmaxWithAHugeRateStopsWithOneLineAndNoOutput) {
     REQUIRE_CHAPTER2(dir);
     REQUIRE_FASHION();
-    std::string line = expect_rejected_naming(*dir, "softmax_fashion", {"--quick", "--eta", "1000"},
-                                              {"diverged", "learning rate 1000", "--eta 500"});
+    std::string line = expect_rejected_naming(*dir, "softmax_fashion", {"--quick", "--eta", "100"},
+                                              {"diverged", "learning rate 100", "--eta 50"});
     EXPECT_NE(line.find("epoch 1"), std::string::npos) << line;
 }
 
 TEST(Programs02_Diverged, LinearRegressionWithAHugeRateStopsWithOneLine) {
     REQUIRE_CHAPTER2(dir);
-    expect_rejected_naming(*dir, "linear_regression", {"--quick", "--eta", "1000"}, {"diverged", "learning rate 1000"});
+    expect_rejected_naming(*dir, "linear_regression", {"--quick", "--eta", "100"}, {"diverged", "learning rate 100"});
 }
 
 // ---------------------------------------------------------------- quick runs

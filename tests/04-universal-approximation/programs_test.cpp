@@ -42,6 +42,9 @@ TEST(Programs04_VisualProof, UnknownOptionIsOneLineAndExitTwo) {
     REQUIRE_PROGRAMS(dir, "04-universal-approximation", "visual_proof");
     expect_rejected(*dir, "visual_proof", {"--no-such-option", "1"}, "--no-such-option");
     expect_rejected(*dir, "visual_proof", {"--seed", "many"}, "--seed");
+    // A program that records no trace does not offer --trace (it took it and wrote nothing).
+    for (const char* program : {"visual_proof", "towers", "width", "depth", "limits"})
+        expect_rejected(*dir, program, {"--trace", "t.trace"}, "unknown option --trace");
 }
 
 TEST(Programs04_VisualProof, HelpExitsZeroAndListsQuick) {

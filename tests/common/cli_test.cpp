@@ -33,6 +33,7 @@ struct GatesCli : nn::Cli {
     GatesCli() : nn::Cli("logic_gates", "Rosenblatt's rule on AND, OR, NAND and XOR", "out/01-perceptron") {
         add_epochs(20);
         add_data();
+        add_trace();
     }
 };
 
@@ -143,6 +144,14 @@ TEST(Cli, HelpPrintsUsageOnStdoutAndThrowsHelpRequested) {
     EXPECT_EQ(out.find("positional"), std::string::npos) << "the hidden option leaked into --help";
 }
 
+TEST(Cli, TraceOnlyWhenAdded) {
+    // A program that records no trace does not offer --trace (eight of them took it and
+    // wrote nothing).
+    Argv argv({"tool", "--trace", "run.trace"});
+    nn::Cli cli("tool", "no trace here", "out");
+    EXPECT_THROW(cli.parse(argv.argc(), argv.argv()), nn::UsageError);
+}
+
 TEST(Cli, EpochsAndDataOnlyWhenAdded) {
     Argv argv({"tool", "--epochs", "3"});
     nn::Cli cli("tool", "no epochs here", "out");
@@ -219,6 +228,33 @@ TEST(CliOption, ChecksTheRangeAtParseWithTheRequireMessages) {
     EXPECT_EQ(option_error({"--activation", "tahn"}), "--activation must be sigmoid, tanh or relu (got 'tahn')");
     EXPECT_EQ(option_error({"--activation", "sigmoid"}), "");
     EXPECT_EQ(option_error({"--k", "two"}), "--k must be a whole number (got 'two')");
+}
+
+TEST(CliOption, ALearningRateAndASizeHaveAnUpperBound) {
+    struct Bounded : nn::Cli {
+        float eta = 0.1f;
+        int points = 500;
+        Bounded() : nn::Cli("tool", "bounded", "out") {
+            option("eta", eta, "learning rate", nn::learning_rate());
+            option("points", points, "points", nn::positive_up_to(1e6));
+        }
+    };
+    auto error = [](std::vector<std::string> args) {
+        args.insert(args.begin(), "tool");
+        Argv argv(args);
+        Bounded cli;
+        try {
+            cli.parse(argv.argc(), argv.argv());
+        } catch (const nn::UsageError& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    EXPECT_EQ(error({"--eta", "100"}), "");
+    EXPECT_EQ(error({"--eta", "1e30"}), "--eta must be positive and at most 100 (got 1e+30)");
+    EXPECT_EQ(error({"--eta", "0"}), "--eta must be positive and at most 100 (got 0)");
+    EXPECT_EQ(error({"--points", "1000000"}), "");
+    EXPECT_EQ(error({"--points", "2147483647"}), "--points must be positive and at most 1000000 (got 2147483647)");
 }
 
 TEST(CliOption, ARealValueMustBeFiniteWhateverItsRange) {

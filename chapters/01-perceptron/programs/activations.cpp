@@ -101,6 +101,7 @@ int main(int argc, char** argv) {
         cli.option("w1", w1, "weight w1 of input x1");
         cli.option("w2", w2, "weight w2 of input x2");
         cli.option("b", b, "bias b");
+        cli.add_trace();
         nn::CommonOptions opt = cli.parse(argc, argv);
         nn::Outputs out(opt, "activations");
         // Nothing trains here, so a trace (if asked for) stays empty.

@@ -258,12 +258,13 @@ int main(int argc, char** argv) {
         cli.add_epochs(1000);
         float eta = 1.0f, margin = 0.05f;
         int points = 500;
-        cli.option("eta", eta, "learning rate eta", nn::positive());
+        cli.option("eta", eta, "learning rate eta", nn::learning_rate());
         // Declared positive and range-checked after parse() so that --margin 0 still says
         // "must be positive" before "must be between".
         cli.option("margin", margin, "smallest distance of a point to the separating line, in (0, 0.9]",
                    nn::positive());
-        cli.option("points", points, "number of points", nn::positive());
+        cli.option("points", points, "number of points, up to a million", nn::positive_up_to(1e6));
+        cli.add_trace();
         nn::CommonOptions opt = cli.parse(argc, argv);
         nn::require_in_range("--margin", margin, 1e-3, 0.9);
         nn::Outputs out(opt, "convergence");

@@ -141,6 +141,7 @@ int main(int argc, char** argv) {
                     "out/01-perceptron");
         cli.add_epochs(10);
         cli.add_data();
+        cli.add_trace();
         nn::CommonOptions opt = cli.parse(argc, argv);
         auto [train, test] = nn::load_train_test(opt.data);
         // --quick: the first 10000 training images and at most 3 epochs; the

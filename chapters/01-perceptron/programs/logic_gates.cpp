@@ -179,7 +179,8 @@ int main(int argc, char** argv) {
         nn::Cli cli("logic_gates", "Rosenblatt's rule on AND, OR, NAND and XOR", "out/01-perceptron");
         cli.add_epochs(20);
         float eta = 1.0f;
-        cli.option("eta", eta, "learning rate eta in w <- w + eta (t - o) x", nn::positive());
+        cli.option("eta", eta, "learning rate eta in w <- w + eta (t - o) x", nn::learning_rate());
+        cli.add_trace();
         nn::CommonOptions opt = cli.parse(argc, argv);
         nn::Outputs out(opt, "logic_gates");
         nn::Trace trace(opt.trace);

@@ -136,14 +136,15 @@ Run descend(const Data& data, float eta, double optimum, double tolerance, long 
     }
 }
 
-// --eta is "auto" (1/L from power iteration) or a positive number.
+// --eta is "auto" (1/L from power iteration) or a learning rate (nn::learning_rate()).
 float parse_eta(const std::string& text, double L) {
     if (text == "auto") return float(1 / L);
     char* end = nullptr;
     double eta = std::strtod(text.c_str(), &end);
     if (text.empty() || end != text.c_str() + text.size())
         throw nn::UsageError("--eta must be a number or auto (got '" + text + "')");
-    nn::require_positive("--eta", eta);
+    nn::require_finite("--eta", eta);
+    nn::learning_rate().check("--eta", eta);
     return float(eta);
 }
 
@@ -211,7 +212,8 @@ Settings read_settings(int argc, char** argv) {
     // A word or a number, so parse_eta() checks it rather than Cli.
     cli.option("eta", s.eta, "learning rate of the main run; auto: 1/L, L the largest eigenvalue of the Hessian",
                {}, "X|auto");
-    cli.option("steps", s.max_steps, "at most this many steps per run", nn::positive());
+    cli.option("steps", s.max_steps, "at most this many steps per run, up to ten million", nn::positive_up_to(1e7));
+    cli.add_trace();
     s.opt = cli.parse(argc, argv);
     parse_eta(s.eta, 1.0);  // rejects a bad --eta before anything is written
     return s;

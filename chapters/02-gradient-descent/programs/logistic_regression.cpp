@@ -109,10 +109,12 @@ Settings read_settings(int argc, char** argv) {
     cli.add_epochs(200);
     Settings s;
     cli.option("data-set", s.set, "circle, xor, gauss, spiral or moons");
-    cli.option("points", s.points, "training points (as many for the test)", nn::positive());
+    cli.option("points", s.points, "training points (as many for the test), up to a million",
+               nn::positive_up_to(1e6));
     cli.option("noise", s.noise, "noise of the toy set, 0 to 1", nn::between(0, 1));
-    cli.option("eta", s.eta, "learning rate", nn::positive());
+    cli.option("eta", s.eta, "learning rate", nn::learning_rate());
     cli.option("optimizer", s.optimizer, "sgd, momentum, nesterov, adagrad, rmsprop or adam (full batch)");
+    cli.add_trace();
     s.opt = cli.parse(argc, argv);
     return s;
 }

@@ -231,11 +231,10 @@ Settings read_settings(int argc, char** argv) {
                 "out/02-gradient-descent");
     Settings s;
     cli.option("start", s.x0, "the starting point x_0 on x^2, in [-100, 100], not 0", nn::between(-100, 100));
-    cli.option("steps", s.steps, "steps of gradient descent shown, 1 to 1000", nn::positive());
+    cli.option("steps", s.steps, "steps of gradient descent shown, 1 to 1000", nn::between(1, 1000));
+    cli.add_trace();
     s.opt = cli.parse(argc, argv);
     if (s.x0 == 0) throw nn::UsageError("--start must not be 0: x^2 has its minimum there, nothing would move");
-    // After positive(), so that 0 and below still say "must be positive".
-    nn::require_in_range("--steps", s.steps, 1, 1000);
     return s;
 }
 

@@ -284,6 +284,7 @@ int main(int argc, char** argv) {
                     "out/02-gradient-descent");
         float kappa = 50;
         cli.option("condition", kappa, "condition number of the quadratic, 1 to 1000", nn::between(1, 1000));
+        cli.add_trace();
         nn::CommonOptions opt = cli.parse(argc, argv);
         nn::Outputs out(opt, "optimizers_2d");
         nn::Trace trace(opt.trace);

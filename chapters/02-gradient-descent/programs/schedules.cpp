@@ -132,9 +132,10 @@ Settings read_settings(int argc, char** argv) {
     cli.add_data();
     Settings s;
     cli.option("optimizer", s.optimizer, "sgd, momentum, nesterov, adagrad, rmsprop or adam");
-    cli.option("eta", s.eta, "base learning rate eta0 of every schedule", nn::positive());
+    cli.option("eta", s.eta, "base learning rate eta0 of every schedule", nn::learning_rate());
     cli.option("batch", s.batch, "examples per mini-batch", nn::positive());
     cli.option("train", s.subset, "training images used (the first ones)", nn::between(2000, 60000));
+    cli.add_trace();
     s.opt = cli.parse(argc, argv);
     gd::Optimizer::make(s.optimizer, s.eta);  // an unknown name is refused before any work
     return s;

@@ -83,9 +83,10 @@ Settings read_settings(int argc, char** argv) {
     cli.add_data();
     Settings s;
     cli.option("optimizer", s.optimizer, "sgd, momentum, nesterov, adagrad, rmsprop or adam");
-    cli.option("eta", s.eta, "learning rate", nn::positive());
+    cli.option("eta", s.eta, "learning rate", nn::learning_rate());
     cli.option("batch", s.batch, "examples per mini-batch", nn::positive());
     cli.option("schedule", s.schedule, "learning rate over the run: constant, step, cosine or warmup-cosine");
+    cli.add_trace();
     s.opt = cli.parse(argc, argv);
     return s;
 }

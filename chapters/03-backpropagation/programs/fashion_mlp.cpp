@@ -266,7 +266,7 @@ void declare_options(nn::Cli& cli, Settings& s) {
     cli.option("output", s.output, "output activation: sigmoid or softmax", nn::one_of({"sigmoid", "softmax"}), "F");
     cli.option("cost", s.cost, "quadratic or cross-entropy", {}, "C");
     cli.option("init", s.init, "weights: large N(0,1), scaled N(0,1/n_in) or he N(0,2/n_in)", {}, "NAME");
-    cli.option("eta", s.train.eta, "learning rate", nn::positive());
+    cli.option("eta", s.train.eta, "learning rate", nn::learning_rate());
     cli.option("batch", s.batch, "examples per mini-batch", nn::positive());
     cli.option("lambda", s.train.lambda, "L2 regularization: W <- (1 - eta lambda / n) W - eta nabla_W",
                nn::between(0, 1e6));
@@ -405,6 +405,7 @@ int main(int argc, char** argv) {
         cli.add_data();
         Settings s;
         declare_options(cli, s);
+        cli.add_trace();
         nn::CommonOptions opt = cli.parse(argc, argv);
         nn::gemm_set_threads(1);  // one thread: the same seed gives the same bits
         check_settings(s);

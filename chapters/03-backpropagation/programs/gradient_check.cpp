@@ -412,6 +412,7 @@ int main(int argc, char** argv) {
         int batch = 8;
         cli.option("eps", eps, "the nudge of the central differences in the table", nn::between(1e-6, 1e-2));
         cli.option("batch", batch, "examples in each check's mini-batch", nn::between(1, 1000));
+        cli.add_trace();
         nn::CommonOptions opt = cli.parse(argc, argv);
         nn::Outputs out(opt, "gradient_check");
         nn::Trace trace(opt.trace);

@@ -407,7 +407,7 @@ void declare_options(nn::Cli& cli, Settings& s) {
     cli.option("task", s.task, "with --csv: auto, classification or regression");
     cli.option("hidden", s.hidden, "sizes of the hidden layers, or none", {}, "LIST");
     cli.option("activation", s.activation, "of the hidden units: tanh, relu, sigmoid or linear");
-    cli.option("eta", s.train.eta, "learning rate", nn::positive());
+    cli.option("eta", s.train.eta, "learning rate", nn::learning_rate());
     cli.option("batch", s.batch, "examples per mini-batch", nn::positive());
     cli.option("lambda", s.train.lambda, "L2 regularization strength", nn::between(0, 1e6));
     cli.option("points", s.points, "toy set: points in all (train and test)", nn::between(4, 1e7));
@@ -435,6 +435,7 @@ int main(int argc, char** argv) {
         cli.add_epochs(1000);
         Settings s;
         declare_options(cli, s);
+        cli.add_trace();
         nn::CommonOptions opt = cli.parse(argc, argv);
         check(s);
         std::vector<size_t> hidden = nn::parse_sizes("--hidden", s.hidden);

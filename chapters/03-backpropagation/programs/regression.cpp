@@ -156,7 +156,7 @@ void declare_options(nn::Cli& cli, Settings& s) {
     cli.option("layers", s.layers, "hidden layers", nn::between(1, 10));
     cli.option("activation", s.activation, "hidden units: tanh, sigmoid or relu",
                nn::one_of({"tanh", "sigmoid", "relu"}));
-    cli.option("eta", s.eta, "learning rate", nn::positive());
+    cli.option("eta", s.eta, "learning rate", nn::learning_rate());
     cli.option("batch", s.batch, "examples per mini-batch");
 }
 
@@ -231,6 +231,7 @@ int main(int argc, char** argv) {
         cli.add_epochs(100);
         Settings s;
         declare_options(cli, s);
+        cli.add_trace();
         nn::CommonOptions opt = cli.parse(argc, argv);
         nn::require_in_range("--batch", double(s.batch), 1, double(s.train));  // bounded by --train
         // --quick: a fifth of the epochs, at most 20, on the same data.

@@ -251,8 +251,9 @@ int main(int argc, char** argv) {
         cli.option("depth", s.depth, "hidden layers", nn::between(1, 50));
         cli.option("width", s.width, "units in each hidden layer", nn::between(1, 4096));
         cli.option("train", s.train, "training images (the first ones)", nn::between(100, 60000));
-        cli.option("eta", s.eta, "learning rate", nn::positive());
+        cli.option("eta", s.eta, "learning rate", nn::learning_rate());
         cli.option("batch", s.batch, "examples per mini-batch");
+        cli.add_trace();
         nn::CommonOptions opt = cli.parse(argc, argv);
         nn::require_in_range("--batch", double(s.batch), 1, double(s.train));  // --train as given, before --quick
         // --quick: 2000 images, one epoch.

@@ -253,7 +253,7 @@ Settings read_settings(int argc, char** argv) {
     cli.add_epochs(2000);
     Settings s;
     cli.option("k", s.k, "tent maps composed in the target sawtooth, 1 to 7", nn::between(1, 7));
-    cli.option("eta", s.eta, "learning rate of the trained networks", nn::positive());
+    cli.option("eta", s.eta, "learning rate of the trained networks", nn::learning_rate());
     cli.option("points", s.points, "training points on [0, 1]", nn::between(16, 100000));
     s.common = cli.parse(argc, argv);
     // --quick: a tenth of the epochs, and no trained width above 64.
