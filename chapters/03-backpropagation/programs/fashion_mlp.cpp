@@ -260,18 +260,18 @@ void evaluate_saved(const nn::CommonOptions& opt, const Settings& s) {
 }
 
 void declare_options(nn::Cli& cli, Settings& s) {
-    cli.option("hidden", s.hidden, "hidden layer sizes, comma-separated (e.g. 256,128), or none", {}, "LIST");
+    cli.option("hidden", s.hidden, "hidden layer sizes, comma-separated (e.g. 256,128), or none", {}, "SIZES");
     cli.option("activation", s.activation, "hidden activation: sigmoid, tanh or relu",
-               nn::one_of({"sigmoid", "tanh", "relu"}), "F");
-    cli.option("output", s.output, "output activation: sigmoid or softmax", nn::one_of({"sigmoid", "softmax"}), "F");
-    cli.option("cost", s.cost, "quadratic or cross-entropy", {}, "C");
-    cli.option("init", s.init, "weights: large N(0,1), scaled N(0,1/n_in) or he N(0,2/n_in)", {}, "NAME");
+               nn::one_of({"sigmoid", "tanh", "relu"}));
+    cli.option("output", s.output, "output activation: sigmoid or softmax", nn::one_of({"sigmoid", "softmax"}));
+    cli.option("cost", s.cost, "quadratic or cross-entropy");
+    cli.option("init", s.init, "weights: large N(0,1), scaled N(0,1/n_in) or he N(0,2/n_in)");
     cli.option("eta", s.train.eta, "learning rate", nn::learning_rate());
     cli.option("batch", s.batch, "examples per mini-batch", nn::positive());
     cli.option("lambda", s.train.lambda, "L2 regularization: W <- (1 - eta lambda / n) W - eta nabla_W",
                nn::between(0, 1e6));
     cli.option("dropout", s.train.dropout, "probability of dropping a hidden unit while training, in [0, 0.95]",
-               nn::between(0, 0.95), "P");
+               nn::between(0, 0.95));
     cli.option("validation", s.validation,
                "hold out the last N training images as a validation set (for tuning eta and lambda)",
                nn::between(0, 1e9));

@@ -405,7 +405,7 @@ void declare_options(nn::Cli& cli, Settings& s) {
     cli.file_option("csv", s.csv, "learn this CSV file instead: a header line, then rows of numbers");
     cli.word_option("target", s.target, "with --csv: the column to predict");
     cli.option("task", s.task, "with --csv: auto, classification or regression");
-    cli.option("hidden", s.hidden, "sizes of the hidden layers, or none", {}, "LIST");
+    cli.option("hidden", s.hidden, "sizes of the hidden layers, or none", {}, "SIZES");
     cli.option("activation", s.activation, "of the hidden units: tanh, relu, sigmoid or linear");
     cli.option("eta", s.train.eta, "learning rate", nn::learning_rate());
     cli.option("batch", s.batch, "examples per mini-batch", nn::positive());
