@@ -92,7 +92,7 @@ public:
 
     // --name VALUE: a program-specific option. Its default is what `value` holds now;
     // parse() stores the value given there and checks it against `accepts`. --help shows
-    // VALUE as N, X or WORD by its type, or as `shown_as` ("LIST"), and the default as
+    // VALUE as N, X or WORD by its type, or as `shown_as` ("SIZES"), and the default as
     // written ("(=0.1)", not the float's "(=0.100000001)").
     template <class T>
     void option(const std::string& name, T& value, const std::string& help, Accepts accepts = {},
