@@ -325,6 +325,26 @@ TEST(ProgramsHelp, NamesEveryValueAndShowsDefaultsAsWritten) {
     }
 }
 
+TEST(ProgramsOut, AnOutFolderThatCannotBeWrittenIsOneLineAndExitTwoBeforeAnyEpoch) {
+    // Every program exited 1 there, and only after training.
+    const char* env = std::getenv("NN_BIN_DIR");
+    if (!env || !*env) GTEST_SKIP() << "NN_BIN_DIR is not set; `make test` sets it to the programs' folder";
+    size_t programs_run = 0;
+    std::error_code ec;
+    for (fs::recursive_directory_iterator it(env, ec), end; !ec && it != end; it.increment(ec)) {
+        if (!it->is_regular_file() || (it->status().permissions() & fs::perms::owner_exec) == fs::perms::none) continue;
+        ScratchDir tmp;
+        auto run = programs::run_program(it->path().parent_path(), it->path().filename().string(),
+                                         {"--out", "/proc/self", "--quick", "--progress", "never"}, tmp.path());
+        ++programs_run;
+        EXPECT_EQ(run.status, 2) << it->path() << ": " << run.err;
+        EXPECT_EQ(programs::lines_of(run.err).size(), 1u) << it->path() << ": " << run.err;
+        EXPECT_NE(run.err.find("--out /proc/self: cannot write there"), std::string::npos) << it->path() << ": " << run.err;
+        EXPECT_EQ(run.out.find("epoch 1 "), std::string::npos) << it->path() << " trained first:\n" << run.out;
+    }
+    EXPECT_GE(programs_run, 20u);
+}
+
 TEST(ParseSizes, ReadsACommaSeparatedListOrNone) {
     EXPECT_EQ(nn::parse_sizes("--hidden", "30"), (std::vector<size_t>{30}));
     EXPECT_EQ(nn::parse_sizes("--hidden", "256,128,1"), (std::vector<size_t>{256, 128, 1}));
