@@ -132,8 +132,8 @@ Schedule parse_schedule(const std::string& name);  // throws nn::UsageError
 
 // Exercise 2.7: the learning rate at step t of T (t = 0 .. T-1) for base rate eta0:
 //   Constant       eta0
-//   Step           eta0 * 0.1^floor(3 t / T)         (divided by 10 at a third and at two
-//                                                      thirds of the run, and only there)
+//   Step           eta0 * 0.1^floor(3t / T)          (divided by 10 at a third and at two thirds;
+//                                                      3t / T in integer arithmetic: 0, 1 or 2)
 //   Cosine         eta0 * (1 + cos(pi t / T)) / 2
 //   WarmupCosine   eta0 * (t + 1) / W for t < W = max(1, T/10) (linear warm-up), then
 //                  the cosine over the remaining steps: eta0 * (1 + cos(pi (t - W) / (T - W))) / 2

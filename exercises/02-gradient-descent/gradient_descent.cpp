@@ -40,8 +40,8 @@ void Adam::step(std::span<float> /*theta*/, std::span<const float> /*g*/) {
 
 float learning_rate(Schedule /*schedule*/, float /*eta0*/, long /*t*/, long /*T*/) {
     // TODO(2.7): switch on the schedule and return the rate of the header's table: eta0;
-    // eta0 0.1^(t / max(1, T/3)); eta0 (1 + cos(pi t/T)) / 2; with W = max(1, T/10),
-    // eta0 (t+1)/W for t < W, then eta0 (1 + cos(pi (t-W)/(T-W))) / 2.
+    // eta0 0.1^(3t / T) (integer division: 0, 1 or 2); eta0 (1 + cos(pi t/T)) / 2;
+    // with W = max(1, T/10), eta0 (t+1)/W for t < W, then eta0 (1 + cos(pi (t-W)/(T-W))) / 2.
     throw nn::NotImplemented("2.7");
 }
 

@@ -77,9 +77,10 @@ float learning_rate(Schedule schedule, float eta0, long t, long T) {
     case Schedule::Constant:
         return eta0;
     case Schedule::Step: {
-        // Integer division: the number of thirds already done (0, 1 or 2).
-        long third = std::max(1L, T / 3);
-        return static_cast<float>(eta0 * std::pow(0.1, static_cast<double>(t / third)));
+        // Integer division: the thirds of the run already done, 0, 1 or 2 since t < T, so
+        // the rate drops exactly twice, at a third and at two thirds, whatever T is.
+        long thirds = 3 * t / T;
+        return static_cast<float>(eta0 * std::pow(0.1, static_cast<double>(thirds)));
     }
     case Schedule::Cosine:
         // Half a cosine wave, from eta0 at t = 0 down toward 0 at t = T.

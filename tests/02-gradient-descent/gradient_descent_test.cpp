@@ -386,14 +386,23 @@ TEST(Ex2_7_Schedules, ConstantNeverChanges) {
 }
 
 TEST(Ex2_7_Schedules, StepDividesByTenAtEachThird) {
-    // T = 9: T/3 = 3, so t = 0..2 -> eta0, 3..5 -> eta0/10, 6..8 -> eta0/100.
+    // T = 9: 3t / 9 is 0, 1, 2 for t = 0..2, 3..5, 6..8: eta0, eta0/10, eta0/100.
     const float expected[9] = {2, 2, 2, 0.2f, 0.2f, 0.2f, 0.02f, 0.02f, 0.02f};
     for (long t = 0; t < 9; ++t)
         EXPECT_FLOAT_EQ(learning_rate(Schedule::Step, 2.0f, t, 9), expected[t]) << "t = " << t;
-    // T = 10: T/3 = 3 in integers, so the last step t = 9 is a fourth "third": eta0/1000.
-    EXPECT_FLOAT_EQ(learning_rate(Schedule::Step, 2.0f, 9, 10), 0.002f);
-    // T = 2: T/3 = 0, taken as 1: t = 1 -> eta0/10.
+    // T = 2: 3t / T = 0, 1: t = 1 -> eta0/10.
     EXPECT_FLOAT_EQ(learning_rate(Schedule::Step, 2.0f, 1, 2), 0.2f);
+    // T = 1: the only step has the base rate.
+    EXPECT_FLOAT_EQ(learning_rate(Schedule::Step, 2.0f, 0, 1), 2.0f);
+}
+
+TEST(Ex2_7_Schedules, StepDropsExactlyTwiceWhenTIsNoMultipleOfThree) {
+    // T = 10: 3t / 10 in integers is 0 for t = 0..3, 1 for t = 4..6, 2 for t = 7..9.
+    // (0.1^(t / (T/3)) with T/3 = 3 would give the last step a fourth "third": eta0/1000.)
+    const float expected[10] = {2, 2, 2, 2, 0.2f, 0.2f, 0.2f, 0.02f, 0.02f, 0.02f};
+    for (long t = 0; t < 10; ++t)
+        EXPECT_FLOAT_EQ(learning_rate(Schedule::Step, 2.0f, t, 10), expected[t])
+            << "t = " << t << " of 10: the rate is eta0 0.1^(3t / T), so the last third has eta0/100";
 }
 
 TEST(Ex2_7_Schedules, CosineFallsFromEta0ToHalfAtMidpointTowardZero) {
