@@ -50,7 +50,7 @@ FUZZ_PACKAGES := clang libclang-rt-dev
 # ------------------------------------------------------------------ sources
 
 CHAPTERS      := $(notdir $(wildcard chapters/[0-9A-Z]*))
-TOOLS         := gallery compare bench reproduce tour hint reset watch
+TOOLS         := gallery compare bench reproduce tour hint reset watch mutants
 COMMON_SRC    := $(wildcard common/*.cpp)
 TOOL_LIB_SRC  := $(filter-out $(TOOLS:%=common/tools/%.cpp),$(wildcard common/tools/*.cpp))
 SOLUTION_SRC  := $(wildcard solutions/*/*.cpp)
@@ -185,7 +185,7 @@ $(CHECKER_FIXTURE): $(call obj,tests/main.cpp tests/checker/fixture_test.cpp) $(
 
 # ------------------------------------------------------------------ commands
 
-.PHONY: help deps build binaries test check hint reset watch compare run tour reproduce bench fuzz clean
+.PHONY: help deps build binaries test check hint reset watch compare run tour reproduce bench fuzz mutants clean
 
 help:
 	@echo "Neural networks from scratch, in C++: the commands"
@@ -208,6 +208,7 @@ help:
 	@echo "  make bench           the benchmarks: matrix multiply against OpenBLAS, one epoch"
 	@echo "                       of training against PyTorch"
 	@echo "  make fuzz            libFuzzer on every reader of outside data, FUZZ_SECONDS=60 each"
+	@echo "  make mutants [CH=01] how many small mistakes in the solutions the exercise tests catch"
 	@echo "  make deps            install missing Debian packages (apt-get, sudo when not root)"
 	@echo "  make clean           remove build/ and out/"
 	@echo
@@ -426,6 +427,22 @@ fuzz:
 	echo "== fuzz: $(FUZZ_SECONDS) s each; new inputs in $(FUZZ)/found/, crashes in $(FUZZ)/crashes/"; \
 	printf '%s' "$$summary"; \
 	exit $$failed
+# Small mistakes made in the solutions one at a time (common/tools/mutants.cpp), each
+# compiled as a learner's file is for make check (no -Werror; AddressSanitizer and UBSan,
+# so that a loop one past the end is caught every time, not by the luck of what lies
+# there), linked with the chapter's test objects in place of its solution, and run on
+# the chapter's Ex suites. Every core by default (JOBS=2 for fewer).
+mutant_objects = $(call obj,tests/main.cpp $(wildcard tests/$(1)/*_test.cpp) $(SOLUTION_SRC) $(GIVEN_SRC)) \
+                 $(LIBTOOLS) $(LIBCOMMON)
+MUTANT_CXXFLAGS := $(filter-out -MMD -MP,$(CXXFLAGS)) $(CHECKED_FLAGS)
+
+mutants: | deps
+	@if [ -z "$(SELECTED_EXERCISE)" ]; then echo "mutants: no chapter with exercises matches CH=$(CH)" >&2; exit 2; fi
+	@$(MAKE) --no-print-directory -s -j$(JOBS) $(B)/tools/mutants \
+	  $(foreach c,$(SELECTED_EXERCISE),$(call mutant_objects,$(c)))
+	@$(B)/tools/mutants $(SELECTED_EXERCISE:%=--chapter %) --jobs $(JOBS) --scratch $(B)/mutants \
+	  --compile '$(CXX) $(CPPFLAGS) $(MUTANT_CXXFLAGS)' --link '$(CXX) $(LDFLAGS) $(SANITIZERS)' \
+	  --libs '-lgtest $(LDLIBS)' $(foreach c,$(SELECTED_EXERCISE),--objects '$(c)=$(call mutant_objects,$(c))')
 
 clean:
 	rm -rf $(BUILD) out
