@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <initializer_list>
+#include <limits>
 #include <vector>
 
 #include "01-perceptron/perceptron.hpp"
@@ -63,6 +64,14 @@ TEST(Ex1_1_Neuron, WeightedSumUsesEveryInputIncludingTheLast) {
     Vec x{1, 1, 1, 3};
     // Only the last input has a weight: 2 * 3.
     EXPECT_FLOAT_EQ(weighted_sum(p, x), 6.0f);
+}
+
+TEST(Ex1_1_Neuron, WeightedSumStopsAtTheLastInput) {
+    // x is the first 2 entries of a buffer of 3 whose third is NaN: a loop one past the
+    // end would add w[2] * NaN and return NaN.
+    Perceptron p{{1, 2}, 0.0f};
+    const float buffer[3] = {3, 4, std::numeric_limits<float>::quiet_NaN()};
+    EXPECT_FLOAT_EQ(weighted_sum(p, std::span<const float>(buffer, 2)), 11.0f) << "z sums j = 0 .. d-1, no further";
 }
 
 TEST(Ex1_1_Neuron, StepFiresOnlyAboveZero) {
@@ -158,6 +167,26 @@ TEST(Ex1_3_TrainEpoch, PassesTheLearningRateToEachUpdate) {
     expect_perceptron(p, {0.5f, -0.5f}, 0.0f);
 }
 
+TEST(Ex1_3_TrainEpoch, LearnsFromTheLastExampleOfTheOrder) {
+    // Same data, order 2, 0, 1: this time the last example visited is a mistake.
+    //   (2,0): z = 0,     o = 0, t = 1  mistake  w = (2, 0),  b = 1
+    //   (1,0): z = 2 + 1, o = 1, t = 1  right
+    //   (0,1): z = 0 + 1, o = 1, t = 0  mistake  w = (2, -1), b = 0
+    std::vector<size_t> order{2, 0, 1};
+    Perceptron p{{0, 0}, 0.0f};
+    EXPECT_EQ(train_epoch(p, kEpochX, kEpochT, order, 1.0f), 2) << "the last example of the order is visited too";
+    expect_perceptron(p, {2, -1}, 0.0f);
+}
+
+TEST(Ex1_3_TrainEpoch, OneExampleIsAWholeEpoch) {
+    // A single example, (1,0) with t = 1, is a mistake from zero: w = (1, 0), b = 1.
+    std::vector<int> t{1};
+    std::vector<size_t> order{0};
+    Perceptron p{{0, 0}, 0.0f};
+    EXPECT_EQ(train_epoch(p, matrix({{1, 0}}), t, order, 1.0f), 1) << "an epoch of one example is one update";
+    expect_perceptron(p, {1, 0}, 1.0f);
+}
+
 TEST(Ex1_3_TrainEpoch, SeparatedDataGiveZeroMistakesAndNoChange) {
     // w = (1, -1), b = 0 classifies all three: z = 1, -1, 2.
     std::vector<size_t> order{1, 2, 0};
@@ -190,6 +219,19 @@ TEST(Ex1_4_Multiclass, PredictsTheLargestScoreBiasIncluded) {
     EXPECT_EQ(predict_class(m, Vec{3, 1}), 0);
     // x = (0, 4): scores 0, 4, 2.5.
     EXPECT_EQ(predict_class(m, Vec{0, 4}), 1);
+}
+
+TEST(Ex1_4_Multiclass, AllNegativeScoresStillGiveTheLargest) {
+    MulticlassPerceptron m(3, 1);
+    m.b = {-3, -1, -2};
+    // Scores -3, -1, -2: class 1, although no score is above 0.
+    EXPECT_EQ(predict_class(m, Vec{0}), 1) << "the running best starts at class 0's score, not at 0";
+}
+
+TEST(Ex1_4_Multiclass, OneClassIsAlwaysPredicted) {
+    MulticlassPerceptron m(1, 2);
+    m.b = {-5};
+    EXPECT_EQ(predict_class(m, Vec{1, 2}), 0) << "with a single class, class 0 whatever its score";
 }
 
 TEST(Ex1_4_Multiclass, MistakeRaisesTrueClassAndLowersPredicted) {
@@ -323,6 +365,25 @@ TEST(Ex1_6_ConvergenceBound, MarginIsUnchangedByScalingTheSeparator) {
     ConvergenceBound cb = novikoff_bound(matrix({{2, 0}, {0, 0}, {2, 2}}), t, Vec{6, 0}, -8.0f);
     EXPECT_NEAR(cb.gamma, 0.4, 1e-12);
     EXPECT_NEAR(cb.bound, 56.25, 1e-9);
+}
+
+TEST(Ex1_6_ConvergenceBound, SeparatorNormCountsEveryWeight) {
+    // w* = (0, 4), b* = -3: |w~*| = |(0, 4, -3)| = 5, the last weight included.
+    //   x = (0,2) t=1: y = +1, w*.x + b* = 5,  |x~| = sqrt(5)
+    //   x = (0,0) t=0: y = -1, w*.x + b* = -3, |x~| = 1
+    // R = sqrt(5), gamma = min(5, 3) / 5 = 0.6, bound = 5 / 0.36.
+    std::vector<int> t{1, 0};
+    ConvergenceBound cb = novikoff_bound(matrix({{0, 2}, {0, 0}}), t, Vec{0, 4}, -3.0f);
+    EXPECT_NEAR(cb.gamma, 0.6, 1e-12) << "|w~*| is the root of the squares of every weight and the bias";
+    EXPECT_NEAR(cb.bound, 5.0 / 0.36, 1e-9);
+}
+
+TEST(Ex1_6_ConvergenceBound, ReadsTheDWeightsOfWStarAndNoMore) {
+    // The hand-worked example with w* the first 2 entries of a buffer of 3 ending in NaN.
+    std::vector<int> t{1, 0, 1};
+    const float w_star[3] = {3, 0, std::numeric_limits<float>::quiet_NaN()};
+    ConvergenceBound cb = novikoff_bound(matrix({{2, 0}, {0, 0}, {2, 2}}), t, std::span<const float>(w_star, 2), -4.0f);
+    EXPECT_NEAR(cb.bound, 56.25, 1e-9) << "|w~*| sums the squares of the d weights and the bias, no further";
 }
 
 TEST(Ex1_6_ConvergenceBound, NegativeExamplesCountWithSignMinusOne) {
