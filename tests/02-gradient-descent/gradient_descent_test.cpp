@@ -51,6 +51,10 @@ double reference_cross_entropy(const Tensor& Z, std::span<const int> labels) {
     return loss / double(Z.dim(0));
 }
 
+// theta and g of the "stops at the end" tests: their first 2 entries are the spans given,
+// and a loop one past the end reads g's NaN and writes it over theta's last entry.
+const float kNaN = std::numeric_limits<float>::quiet_NaN();
+
 // A = (2 1; 1 3), symmetric positive definite (eigenvalues (5 +- sqrt 5) / 2), b = (1, -1).
 const Quadratic kQuadratic{matrix({{2, 1}, {1, 3}}), {1, -1}};
 
@@ -127,6 +131,15 @@ TEST(Ex2_2_GradientStep, UpdatesEveryCoordinateIncludingTheFirstAndLast) {
     EXPECT_EQ(theta, (Vec{-0.25f, -0.5f, -0.75f, -1, -1.25f}));
 }
 
+TEST(Ex2_2_GradientStep, StopsAtTheEndOfTheSpans) {
+    float theta[3] = {1, 2, 7};
+    const float g[3] = {2, -2, kNaN};
+    gradient_step(std::span<float>(theta, 2), std::span<const float>(g, 2), 0.5f);
+    EXPECT_EQ(theta[2], 7.0f) << "theta[n], past the end of the span, is left alone";
+    EXPECT_EQ(theta[0], 0.0f);
+    EXPECT_EQ(theta[1], 3.0f);
+}
+
 TEST(Ex2_2_GradientStep, RepeatedStepsDescendAParabola) {
     // f(theta) = theta^2 has g = 2 theta; with eta = 0.25 each step halves theta:
     // theta <- theta - 0.25 * 2 theta = theta / 2. From 8: 4, 2, 1.
@@ -167,6 +180,15 @@ TEST(Ex2_3_Momentum, ConstantGradientBuildsUpSpeed) {
     for (int k = 0; k < 3; ++k) opt.step(theta, g);
     EXPECT_EQ(opt.v, (Vec{1.75f}));
     EXPECT_EQ(theta[0], -1.0625f);
+}
+
+TEST(Ex2_3_Momentum, StopsAtTheEndOfTheSpans) {
+    Momentum momentum{0.5f, 0.9f, {}};
+    float theta[3] = {1, 2, 7};
+    const float g[3] = {2, -2, kNaN};
+    momentum.step(std::span<float>(theta, 2), std::span<const float>(g, 2));
+    EXPECT_EQ(theta[2], 7.0f) << "theta[n], past the end of the span, is left alone";
+    EXPECT_EQ(momentum.v, (Vec{2, -2}));
 }
 
 TEST(Ex2_3_Momentum, KeepsAVelocityItAlreadyHas) {
@@ -232,6 +254,16 @@ TEST(Ex2_4_Adam, EpsIsAddedOutsideTheSquareRoot) {
     expect_near(theta, {-0.075f, 0.05f}, 1e-6);
 }
 
+TEST(Ex2_4_Adam, StopsAtTheEndOfTheSpans) {
+    Adam adam;
+    float theta[3] = {1, 2, 7};
+    const float g[3] = {2, -2, kNaN};
+    adam.step(std::span<float>(theta, 2), std::span<const float>(g, 2));
+    EXPECT_EQ(theta[2], 7.0f) << "theta[n], past the end of the span, is left alone";
+    ASSERT_EQ(adam.m.size(), 2u);
+    ASSERT_EQ(adam.s.size(), 2u);
+}
+
 TEST(Ex2_4_Adam, ZeroGradientLeavesACoordinateInPlace) {
     Adam opt;
     Vec theta{3, 3}, g{0, 1};
@@ -284,6 +316,17 @@ TEST(Ex2_5_LinearGradient, VanishesOnDataTheModelFitsExactly) {
     linear_gradient(model, kX, y, grad_w, grad_b);
     EXPECT_EQ(grad_w, (Vec{0, 0}));
     EXPECT_EQ(grad_b, 0.0f);
+}
+
+TEST(Ex2_5_LinearGradient, OneExampleIsItsOwnMean) {
+    // n = 1: x = (2, -1), y = 0, w = (1, 1), b = 0.5: y_hat = 1.5, r = 1.5.
+    // grad_w = r x / 1 = (3, -1.5), grad_b = r / 1 = 1.5.
+    LinearModel model{{1, 1}, 0.5f};
+    Vec y{0}, grad_w;
+    float grad_b = 0;
+    linear_gradient(model, matrix({{2, -1}}), y, grad_w, grad_b);
+    EXPECT_EQ(grad_w, (Vec{3, -1.5f})) << "a single example is a valid data set";
+    EXPECT_EQ(grad_b, 1.5f);
 }
 
 TEST(Ex2_5_LinearGradient, AgreesWithCentralDifferencesOfTheLoss) {
@@ -355,6 +398,28 @@ TEST(Ex2_6_SoftmaxCrossEntropy, LargeLogitsGiveAFiniteLossAndGradient) {
     ASSERT_TRUE(std::isfinite(loss));
     EXPECT_NEAR(loss, (std::log(2.0) + 1000) / 2, 1e-4);
     expect_rows_near(dZ, matrix({{-0.25f, 0.25f}, {0.5f, -0.5f}}), 1e-6);
+}
+
+TEST(Ex2_6_SoftmaxCrossEntropy, EachRowIsShiftedByTheMaximumOfItsOwnColumns) {
+    // Row 0: (0, 1000), label 1: its maximum is in its last column; p = (e^-1000 = 0, 1),
+    //   -log p_1 = 0, dZ = (0, 0). Row 1: (0, 0), label 0: p = (1/2, 1/2), -log p_0 = log 2,
+    //   dZ = (-1/2, 1/2) / 2. Any other row's or column's maximum makes e^1000 = inf, or
+    //   e^-1000 = 0 in every column, and log 0.
+    Tensor Z = matrix({{0, 1000}, {0, 0}});
+    std::vector<int> labels{1, 0};
+    Tensor dZ({2, 2});
+    EXPECT_NEAR(softmax_cross_entropy(Z, labels, dZ), std::log(2.0) / 2, 1e-6)
+        << "the maximum taken out of row i is max_c Z(i, c) over every column c";
+    expect_rows_near(dZ, matrix({{0, 0}, {-0.25f, 0.25f}}), 1e-6);
+}
+
+TEST(Ex2_6_SoftmaxCrossEntropy, GivesAnEmptyDZTheShapeOfZ) {
+    // Z = 0 [2, 2], labels 0 and 1: p = 1/2 everywhere, loss log 2, dZ = (p - Y) / 2.
+    Tensor Z({2, 2}), dZ;
+    std::vector<int> labels{0, 1};
+    EXPECT_NEAR(softmax_cross_entropy(Z, labels, dZ), std::log(2.0), 1e-6);
+    ASSERT_EQ(dZ.shape(), Z.shape()) << "dZ is made [n, k] when it is not";
+    expect_rows_near(dZ, matrix({{-0.25f, 0.25f}, {0.25f, -0.25f}}), 1e-6);
 }
 
 TEST(Ex2_6_SoftmaxCrossEntropy, GradientRowsSumToZeroAndMatchCentralDifferences) {
