@@ -121,6 +121,17 @@ TEST(Ex3_2_DenseForward, ResizesZAndOverwritesWhatItHeld) {
     expect_tensor_near(Z, matrix({{6.5f, 0}, {-0.5f, -5}}), 0, "Z");
 }
 
+TEST(Ex3_2_DenseForward, ResizesAZWhoseHeightOrWhoseWidthAloneIsWrong) {
+    // A Z left by a batch of 3 has the right width and the wrong height; a Z of a layer
+    // with 3 outputs has the right height and the wrong width. Either must become [2, 2].
+    Tensor A_prev = matrix({{1, 1, 1}, {2, 0, -1}});
+    for (Tensor Z : {Tensor({3, 2}, 99.0f), Tensor({2, 3}, 99.0f)}) {
+        dense_forward(small_layer(), A_prev, Z);
+        ASSERT_EQ(Z.shape(), (std::vector<size_t>{2, 2})) << "Z is [B, n_out] whatever it was";
+        expect_tensor_near(Z, matrix({{6.5f, 0}, {-0.5f, -5}}), 0, "Z");
+    }
+}
+
 // ---------------------------------------------------------------- 3.3
 
 TEST(Ex3_3_DenseBackward, ComputesTheThreeGradientsByHand) {
@@ -203,11 +214,12 @@ TEST(Ex3_4_Softmax, EachRowSumsToOneOnItsOwn) {
 
 TEST(Ex3_4_Softmax, SurvivesLogitsOfAThousandInRowsOfDifferentScales) {
     // exp(1000) is inf in float and double; only the shifted logits stay finite.
-    // The rows' maxima differ by 2000, so each row needs its own maximum.
-    Tensor Z = matrix({{1000, 1001, 1002}, {-1000, -1001, -999}, {0, 1000, 0}}), A;
+    // The rows' maxima differ by 2000, so each row needs its own maximum; the last row's
+    // is in its last column, which the maximum must include.
+    Tensor Z = matrix({{1000, 1001, 1002}, {-1000, -1001, -999}, {0, 1000, 0}, {0, 0, 1000}}), A;
     softmax_rows(Z, A);
     std::vector<double> p = apply(Activation::Softmax, {0, 1, 2});  // (0.0900, 0.2447, 0.6652)
-    expect_tensor_near(A, to_tensor({p, {p[1], p[0], p[2]}, {0, 1, 0}}), 1e-6, "A");
+    expect_tensor_near(A, to_tensor({p, {p[1], p[0], p[2]}, {0, 1, 0}, {0, 0, 1}}), 1e-6, "A");
 }
 
 // ---------------------------------------------------------------- 3.5
@@ -336,6 +348,15 @@ TEST(Ex3_8_Dropout, DrawsOneUniformPerUnitInRowMajorOrderAndScalesTheKeptOnes) {
     }
     EXPECT_GT(kept, 0u);
     EXPECT_LT(kept, A0.size());
+}
+
+TEST(Ex3_8_Dropout, KeepsAUnitWhoseDrawEqualsP) {
+    // p is exactly the first draw u of the generator, so that unit has u >= p: kept.
+    nn::Rng rng(38), same(38);
+    const float p = same.uniform(0.0f, 1.0f);
+    Tensor A = matrix({{2}}), mask;
+    dropout_forward(A, p, rng, mask);
+    EXPECT_FLOAT_EQ(mask[0], 1.0f / (1.0f - p)) << "a unit is kept when u >= p, equality included";
 }
 
 TEST(Ex3_8_Dropout, KeepsAboutOneMinusPOfTheUnitsAndTheMeanActivation) {

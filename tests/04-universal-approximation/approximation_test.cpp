@@ -97,6 +97,16 @@ TEST(Ex4_3_BumpsNetwork, ReproducesAPiecewiseConstantFunctionAwayFromTheSteps) {
     for (double x : {0.1, 0.4, 0.6, 0.95}) EXPECT_NEAR(evaluate(net, x), staircase(x), 1e-9) << "x = " << x;
 }
 
+TEST(Ex4_3_BumpsNetwork, OneBumpCoversTheWholeInterval) {
+    // One bump: a step up at 0 and down at 1, of height f(1/2) = 0.25.
+    Shallow net = bumps_network([](double x) { return x * x; }, 1, 10.0);
+    ASSERT_EQ(net.units(), 2u) << "one bump is a valid network of two units";
+    EXPECT_NEAR(net.b[0], 0.0, 1e-12);
+    EXPECT_NEAR(net.b[1], -10.0, 1e-12);
+    EXPECT_NEAR(net.v[0], 0.25, 1e-12);
+    EXPECT_NEAR(net.v[1], -0.25, 1e-12);
+}
+
 TEST(Ex4_3_BumpsNetwork, RefusesNoBumpsAndANonPositiveWeight) {
     auto f = [](double x) { return x; };
     EXPECT_THROW(bumps_network(f, 0, 10.0), std::invalid_argument);
