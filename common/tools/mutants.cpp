@@ -469,18 +469,18 @@ Settings parse(int argc, char** argv) {
     unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
     po::options_description options("options");
     options.add_options()
-        ("chapter", po::value(&s.chapters)->composing(), "a chapter with exercises (repeatable); none: every chapter given --objects")
-        ("solutions", po::value(&solutions)->default_value(solutions), "the solutions folder, mutated")
-        ("exercises", po::value(&exercises)->default_value(exercises), "the exercises folder, read for the exercise ids")
-        ("scratch", po::value(&scratch)->default_value(scratch), "each mutant is built in <scratch>/<chapter>/<n>")
-        ("compile", po::value(&compile), "the compiler and flags of a learner's object, e.g. 'g++ -I. -std=c++20 -O3'")
-        ("link", po::value(&link), "the linker command and its flags, e.g. 'g++'")
-        ("libs", po::value(&libs)->default_value(""), "the libraries, after the objects: '-lgtest -pthread'")
-        ("objects", po::value(&objects)->composing(), "CHAPTER=OBJECTS: the objects of the chapter's test binary (repeatable)")
-        ("jobs", po::value(&s.jobs)->default_value(jobs), "mutants built and tested at a time (default: every core)")
-        ("timeout", po::value(&s.timeout)->default_value(s.timeout), "seconds the tests may run before the mutant counts as killed")
+        ("chapter", po::value(&s.chapters)->composing()->value_name("CHAPTER"), "a chapter with exercises (repeatable); none: every chapter given --objects")
+        ("solutions", po::value(&solutions)->default_value(solutions)->value_name("DIR"), "the solutions folder, mutated")
+        ("exercises", po::value(&exercises)->default_value(exercises)->value_name("DIR"), "the exercises folder, read for the exercise ids")
+        ("scratch", po::value(&scratch)->default_value(scratch)->value_name("DIR"), "each mutant is built in <scratch>/<chapter>/<n>")
+        ("compile", po::value(&compile)->value_name("CMD"), "the compiler and flags of a learner's object, e.g. 'g++ -I. -std=c++20 -O3'")
+        ("link", po::value(&link)->value_name("CMD"), "the linker command and its flags, e.g. 'g++'")
+        ("libs", po::value(&libs)->default_value("")->value_name("LIBS"), "the libraries, after the objects: '-lgtest -pthread'")
+        ("objects", po::value(&objects)->composing()->value_name("CHAPTER=OBJECTS"), "CHAPTER=OBJECTS: the objects of the chapter's test binary (repeatable)")
+        ("jobs", po::value(&s.jobs)->default_value(jobs)->value_name("N"), "mutants built and tested at a time (default: every core)")
+        ("timeout", po::value(&s.timeout)->default_value(s.timeout)->value_name("SECONDS"), "seconds the tests may run before the mutant counts as killed")
         ("list", po::bool_switch(&s.list), "print the mutants; build nothing")
-        ("match", po::value(&s.match), "only the mutants whose \"file:line: mutated line\" contains TEXT");
+        ("match", po::value(&s.match)->value_name("TEXT"), "only the mutants whose \"file:line: mutated line\" contains TEXT");
     tools::parse_tool_options(argc, argv,
                               "mutants --chapter NN-name --compile CMD --link CMD --libs LIBS --objects NN-name=OBJECTS",
                               options);
