@@ -266,7 +266,7 @@ check: | deps
 	    --timeout $(CHECK_TIMEOUT) $(if $(CH),,--brief) $(if $(EX),--exercise '$(EX)') \
 	    $(if $(filter 1,$(FOCUS)),--focus $(if $(AFTER),--after '$(AFTER)')) > $(B)/learner/$$c/check.txt \
 	    || { cat $(B)/learner/$$c/check.txt; exit 2; }; \
-	  grep -v '^check-' $(B)/learner/$$c/check.txt; \
+	  grep -v '^check-summary' $(B)/learner/$$c/check.txt; \
 	  read -r _ d t < <(grep '^check-summary' $(B)/learner/$$c/check.txt); \
 	  done=$$((done + d)); total=$$((total + t)); \
 	done; \
