@@ -347,6 +347,9 @@ bench:
 # sources with the fuzzer's coverage instrumentation only (fuzzer-no-link), the link
 # with the fuzzer's main. Not part of `make test`: each harness runs FUZZ_SECONDS.
 FUZZ_SECONDS ?= 60
+# The same seed makes the same inputs, so a clean clone's run (CI's) can be tried first
+# here; FUZZ_SEED=0 lets libFuzzer pick one.
+FUZZ_SEED ?= 1
 FUZZ       := $(BUILD)/fuzz
 FUZZ_CXX   := clang++
 FUZZ_FLAGS := -std=c++20 -Wall -Wextra -g -O1 -fno-omit-frame-pointer \
@@ -408,7 +411,7 @@ fuzz:
 	for h in $(FUZZ_HARNESSES); do \
 	  mkdir -p $(FUZZ)/found/$$h $(FUZZ)/crashes/$$h; log=$(FUZZ)/$$h.log; \
 	  echo "== fuzz: $$h for $(FUZZ_SECONDS) s (log: $$log)"; \
-	  UBSAN_OPTIONS=print_stacktrace=1 $(FUZZ)/bin/$${h}_fuzz -max_total_time=$(FUZZ_SECONDS) \
+	  UBSAN_OPTIONS=print_stacktrace=1 $(FUZZ)/bin/$${h}_fuzz -max_total_time=$(FUZZ_SECONDS) -seed=$(FUZZ_SEED) \
 	    -rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=10 -print_final_stats=1 \
 	    -artifact_prefix=$(FUZZ)/crashes/$$h/ $(FUZZ)/found/$$h $(FUZZ)/corpus/$$h > $$log 2>&1; \
 	  status=$$?; \

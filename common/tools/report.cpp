@@ -55,13 +55,6 @@ std::vector<std::string> split_tabs(const std::string& line) {
     return fields;
 }
 
-std::string trim(const std::string& text) {
-    const char* space = " \t\r\n";
-    size_t first = text.find_first_not_of(space);
-    if (first == std::string::npos) return "";
-    return text.substr(first, text.find_last_not_of(space) - first + 1);
-}
-
 // A figure path must stay inside the output folder the gallery links to.
 bool is_safe_relative_path(const std::string& file) {
     if (file.empty() || file.front() == '/') return false;
@@ -460,6 +453,13 @@ int run_command(const std::string& program, const std::vector<std::string>& args
 std::string read_text(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::string trim(const std::string& text) {
+    const char* space = " \t\r\n\f\v";  // every std::isspace character
+    size_t first = text.find_first_not_of(space);
+    if (first == std::string::npos) return "";
+    return text.substr(first, text.find_last_not_of(space) - first + 1);
 }
 
 std::string fold_spaces(const std::string& text) {

@@ -148,6 +148,9 @@ int run_command(const std::string& program, const std::vector<std::string>& args
 // A file's whole content, "" when it cannot be read.
 std::string read_text(const std::string& path);
 
+// The text without whitespace (any std::isspace character) at either end.
+std::string trim(const std::string& text);
+
 // Runs of whitespace become one space, none at either end.
 std::string fold_spaces(const std::string& text);
 

@@ -114,6 +114,9 @@ TEST(ChapterTitle, IsTheFirstTopLevelHeading) {
     EXPECT_EQ(nn::tools::chapter_title(readme), "Chapter 1: The perceptron");
     std::istringstream none("no heading here\n## only a sub-heading\n");
     EXPECT_FALSE(nn::tools::chapter_title(none).has_value());
+    // A form feed or vertical tab is space too (the fuzzer's find); extra spaces after # are allowed.
+    std::istringstream spaced("#   Chapter 2: Gradient descent\v\f\n");
+    EXPECT_EQ(nn::tools::chapter_title(spaced), "Chapter 2: Gradient descent");
 }
 
 // ---------------------------------------------------------------- HTML
