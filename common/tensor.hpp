@@ -57,6 +57,9 @@ public:
     // Rank 3: element (i, j, k).
     float& operator()(size_t i, size_t j, size_t k) { return data_[index(i, j, k)]; }
     float operator()(size_t i, size_t j, size_t k) const { return data_[index(i, j, k)]; }
+    // Rank 4: element (b, c, i, j) of a batch of images [B, C, H, W].
+    float& operator()(size_t b, size_t c, size_t i, size_t j) { return data_[index(b, c, i, j)]; }
+    float operator()(size_t b, size_t c, size_t i, size_t j) const { return data_[index(b, c, i, j)]; }
 
     // The i-th slice along axis 0 (row i of a matrix, image i of a batch).
     std::span<float> row(size_t i);
@@ -77,6 +80,10 @@ private:
     size_t index(size_t i, size_t j, size_t k) const {
         assert(shape_.size() == 3 && i < shape_[0] && j < shape_[1] && k < shape_[2]);
         return (i * shape_[1] + j) * shape_[2] + k;
+    }
+    size_t index(size_t b, size_t c, size_t i, size_t j) const {
+        assert(shape_.size() == 4 && b < shape_[0] && c < shape_[1] && i < shape_[2] && j < shape_[3]);
+        return ((b * shape_[1] + c) * shape_[2] + i) * shape_[3] + j;
     }
 
     std::vector<size_t> shape_;
