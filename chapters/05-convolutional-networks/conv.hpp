@@ -111,6 +111,7 @@ void col2im(const Tensor& dcols, size_t kernel_rows, size_t kernel_cols, size_t 
 // data set: cols holds C k_h k_w x B H' W' floats (for the second layer of the
 // chapter's LeNet and B = 64, 500 x 4096, 8 MB).
 struct ConvWorkspace {
+    std::vector<size_t> input_shape;  // X's [B, C, H, W], for the shape of dX
     Tensor cols;   // im2col(X)                   [C k_h k_w, B H' W']
     Tensor Y_cm;   // K cols, channel-major       [C', B H' W']
     Tensor dY_cm;  // dY in the same order        [C', B H' W']
@@ -120,7 +121,8 @@ struct ConvWorkspace {
 // The same layer as the loops, through im2col and nn::gemm:
 //   forward    Y_cm = K cols + b, then Y = Y_cm with its first two axes swapped
 //   backward   dK = dY_cm cols^T,  db = row sums of dY_cm,  dcols = K^T dY_cm,  dX = col2im(dcols)
-// The backward pass reads work.cols from the forward pass of the same X.
+// The backward pass reads work.cols and work.input_shape from the forward pass of the
+// same X; dX, dK and db are resized.
 void conv2d_forward(const Conv2d& conv, const Tensor& X, Tensor& Y, ConvWorkspace& work);
 void conv2d_backward(const Conv2d& conv, const Tensor& dY, Tensor& dK, std::vector<float>& db,
                      Tensor* dX, ConvWorkspace& work);

@@ -43,6 +43,7 @@ void conv2d_forward(const Conv2d& conv, const Tensor& X, Tensor& Y, ConvWorkspac
     const std::vector<size_t> shape = output_shape(conv, X.shape());
     const size_t B = shape[0], Co = shape[1], HWo = shape[2] * shape[3];
     const size_t rows = conv.in_channels() * conv.kernel_rows() * conv.kernel_cols();
+    work.input_shape = X.shape();
     im2col(X, conv.kernel_rows(), conv.kernel_cols(), conv.stride, conv.padding, work.cols);
     // Y_cm [C', B H' W'] = K [C', C kh kw] cols [C kh kw, B H' W']: one product for the batch.
     const std::vector<size_t> cm_shape{Co, B * HWo};
@@ -88,6 +89,7 @@ void conv2d_backward(const Conv2d& conv, const Tensor& dY, Tensor& dK, std::vect
     if (work.dcols.shape() != cols_shape) work.dcols = Tensor(cols_shape);
     nn::gemm(nn::Trans::Yes, nn::Trans::No, int(rows), int(B * HWo), int(Co), 1.0f, conv.K.data(),
              int(rows), work.dY_cm.data(), int(B * HWo), 0.0f, work.dcols.data(), int(B * HWo));
+    if (dX->shape() != work.input_shape) *dX = Tensor(work.input_shape);
     col2im(work.dcols, conv.kernel_rows(), conv.kernel_cols(), conv.stride, conv.padding, *dX);
 }
 

@@ -1,0 +1,56 @@
+// Chapter 5's programs as a learner meets them, run as processes (tests/program_runner.hpp;
+// skipped without NN_BIN_DIR, which `make test` sets).
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/program_runner.hpp"
+
+namespace {
+
+using namespace programs;
+
+#define REQUIRE_CHAPTER5(dir) REQUIRE_PROGRAMS(dir, "05-convolutional-networks", "gradient_check")
+
+const std::vector<std::string> kPrograms{"gradient_check"};
+
+}  // namespace
+
+class Programs05_CommandLine : public testing::TestWithParam<std::string> {};
+
+TEST_P(Programs05_CommandLine, HelpExitsZeroAndListsTheSeed) {
+    REQUIRE_CHAPTER5(dir);
+    ScratchDir tmp;
+    ProcessRun run = run_program(*dir, GetParam(), {"--help"}, tmp.path());
+    EXPECT_EQ(run.status, 0) << run.err;
+    EXPECT_NE(run.out.find("--seed"), std::string::npos) << run.out;
+}
+
+TEST_P(Programs05_CommandLine, UnknownOptionIsOneLineAndExitTwo) {
+    REQUIRE_CHAPTER5(dir);
+    expect_rejected(*dir, GetParam(), {"--no-such-option", "1"}, "--no-such-option");
+}
+
+INSTANTIATE_TEST_SUITE_P(Chapter5, Programs05_CommandLine, testing::ValuesIn(kPrograms),
+                         [](const testing::TestParamInfo<std::string>& info) { return info.param; });
+
+TEST(Programs05_GradientCheck, EveryLayerAgreesWithCentralDifferences) {
+    REQUIRE_CHAPTER5(dir);
+    ScratchDir tmp;
+    ProcessRun run = expect_quick_run(*dir, "gradient_check", tmp / "out", tmp.path());
+    std::string result = result_line(run.out);
+    EXPECT_EQ(result_value(result, "failed"), "0") << run.out;
+    EXPECT_EQ(result_value(result, "checks"), "34") << run.out;
+    // fp32 leaves about 1e-4 against the gradient's largest entry; a wrong formula about 1.
+    EXPECT_LT(result_number(result, "worst_error"), 1e-2) << run.out;
+    for (const char* layer : {"conv, loops", "conv, im2col + gemm", "max pool", "average pool", "batch norm"})
+        EXPECT_NE(run.out.find(layer), std::string::npos) << "no row for " << layer << ":\n" << run.out;
+}
+
+TEST(Programs05_GradientCheck, RefusesAnEpsOutsideWhatFloatsCanUse) {
+    REQUIRE_CHAPTER5(dir);
+    expect_rejected(*dir, "gradient_check", {"--eps", "0"}, "--eps");
+    expect_rejected(*dir, "gradient_check", {"--eps", "0.5"}, "--eps");
+    expect_rejected(*dir, "gradient_check", {"--eps", "tiny"}, "--eps");
+}
