@@ -1,7 +1,9 @@
 // Chapter 5, the reference solutions of exercises 5.1 - 5.9.
 #include "05-convolutional-networks/conv.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <string>
 
 #include "common/errors.hpp"
@@ -84,18 +86,26 @@ void im2col(const Tensor& X, size_t kernel_rows, size_t kernel_cols, size_t stri
     const size_t Ho = output_size(H, kh, s, p), Wo = output_size(W, kw, s, p);
     const std::vector<size_t> shape{C * kh * kw, B * Ho * Wo};
     if (cols.shape() != shape) cols = Tensor(shape);
-    // X [B, C, H, W] -> cols [C kh kw, B H' W']
+    // X [B, C, H, W] -> cols [C kh kw, B H' W']. The innermost loop walks one image row
+    // (y fixed), so it reads X and writes cols contiguously: the time of the fast path
+    // is in this loop as much as in the product.
     for (size_t c = 0; c < C; ++c)
         for (size_t u = 0; u < kh; ++u)
             for (size_t v = 0; v < kw; ++v) {
-                float* row = cols.row((c * kh + u) * kw + v).data();
+                float* to = cols.row((c * kh + u) * kw + v).data();
                 for (size_t n = 0; n < B; ++n)
-                    for (size_t i = 0; i < Ho; ++i)
-                        for (size_t j = 0; j < Wo; ++j) {
-                            size_t y = i * s + u, x = j * s + v;
-                            bool inside = y >= p && x >= p && y - p < H && x - p < W;
-                            row[(n * Ho + i) * Wo + j] = inside ? X(n, c, y - p, x - p) : 0.0f;
+                    for (size_t i = 0; i < Ho; ++i, to += Wo) {
+                        const ptrdiff_t y = ptrdiff_t(i * s + u) - ptrdiff_t(p);
+                        if (y < 0 || y >= ptrdiff_t(H)) {  // a row of the padding
+                            std::fill(to, to + Wo, 0.0f);
+                            continue;
                         }
+                        const float* from = X.data() + ((n * C + c) * H + size_t(y)) * W;
+                        for (size_t j = 0; j < Wo; ++j) {
+                            const ptrdiff_t x = ptrdiff_t(j * s + v) - ptrdiff_t(p);
+                            to[j] = x >= 0 && x < ptrdiff_t(W) ? from[x] : 0.0f;
+                        }
+                    }
             }
 }
 
@@ -106,18 +116,22 @@ void col2im(const Tensor& dcols, size_t kernel_rows, size_t kernel_cols, size_t 
     const size_t kh = kernel_rows, kw = kernel_cols, s = stride, p = padding;
     const size_t Ho = output_size(H, kh, s, p), Wo = output_size(W, kw, s, p);
     dX.fill(0.0f);
-    // dcols [C kh kw, B H' W'] -> dX [B, C, H, W], summed where receptive fields overlap
+    // dcols [C kh kw, B H' W'] -> dX [B, C, H, W], summed where receptive fields overlap;
+    // the loops of im2col, with the copy turned around.
     for (size_t c = 0; c < C; ++c)
         for (size_t u = 0; u < kh; ++u)
             for (size_t v = 0; v < kw; ++v) {
-                const float* row = dcols.row((c * kh + u) * kw + v).data();
+                const float* from = dcols.row((c * kh + u) * kw + v).data();
                 for (size_t n = 0; n < B; ++n)
-                    for (size_t i = 0; i < Ho; ++i)
+                    for (size_t i = 0; i < Ho; ++i, from += Wo) {
+                        const ptrdiff_t y = ptrdiff_t(i * s + u) - ptrdiff_t(p);
+                        if (y < 0 || y >= ptrdiff_t(H)) continue;  // the padding has no gradient
+                        float* to = dX.data() + ((n * C + c) * H + size_t(y)) * W;
                         for (size_t j = 0; j < Wo; ++j) {
-                            size_t y = i * s + u, x = j * s + v;
-                            if (y < p || x < p || y - p >= H || x - p >= W) continue;
-                            dX(n, c, y - p, x - p) += row[(n * Ho + i) * Wo + j];
+                            const ptrdiff_t x = ptrdiff_t(j * s + v) - ptrdiff_t(p);
+                            if (x >= 0 && x < ptrdiff_t(W)) to[x] += from[j];
                         }
+                    }
             }
 }
 

@@ -13,7 +13,7 @@ using namespace programs;
 
 #define REQUIRE_CHAPTER5(dir) REQUIRE_PROGRAMS(dir, "05-convolutional-networks", "gradient_check")
 
-const std::vector<std::string> kPrograms{"gradient_check"};
+const std::vector<std::string> kPrograms{"gradient_check", "conv_speed"};
 
 }  // namespace
 
@@ -53,4 +53,25 @@ TEST(Programs05_GradientCheck, RefusesAnEpsOutsideWhatFloatsCanUse) {
     expect_rejected(*dir, "gradient_check", {"--eps", "0"}, "--eps");
     expect_rejected(*dir, "gradient_check", {"--eps", "0.5"}, "--eps");
     expect_rejected(*dir, "gradient_check", {"--eps", "tiny"}, "--eps");
+}
+
+// Timings are not tested (the machine is shared); that the program measures both ways
+// of every layer and pass, and refuses what it cannot run, is.
+TEST(Programs05_ConvSpeed, TimesBothWaysOfEveryLayerAndPass) {
+    REQUIRE_CHAPTER5(dir);
+    ScratchDir tmp;
+    ProcessRun run = expect_quick_run(*dir, "conv_speed", tmp / "out", tmp.path());
+    std::string result = result_line(run.out);
+    for (const char* key : {"conv1_forward_speedup", "conv1_backward_speedup", "conv2_forward_speedup",
+                            "conv2_backward_speedup", "peak_gflops"})
+        EXPECT_GT(result_number(result, key), 0) << key << " in " << result;
+    for (const char* method : {"loops", "im2col + gemm", "col2im + gemm"})
+        EXPECT_NE(run.out.find(method), std::string::npos) << method << ":\n" << run.out;
+}
+
+TEST(Programs05_ConvSpeed, RefusesAnEmptyBatchOrNoRepeats) {
+    REQUIRE_CHAPTER5(dir);
+    expect_rejected(*dir, "conv_speed", {"--batch", "0"}, "--batch");
+    expect_rejected(*dir, "conv_speed", {"--repeats", "0"}, "--repeats");
+    expect_rejected(*dir, "conv_speed", {"--batch", "1e9"}, "--batch");
 }
