@@ -89,7 +89,8 @@ void avg_pool_backward(const Tensor& /*dY*/, size_t /*size*/, size_t /*stride*/,
 
 void batch_norm_forward(BatchNorm& /*bn*/, const Tensor& /*X*/, Mode /*mode*/, Tensor& /*Y*/,
                         BatchNormCache& /*cache*/) {
-    // TODO(5.8): throw nn::UsageError unless X is [B, bn.channels(), H, W]. Per channel c,
+    // TODO(5.8): throw nn::UsageError unless X is [B, bn.channels(), H, W], and in
+    // Mode::Train when B H W = 1 (no variance). Per channel c,
     // over its N = B H W values: in Mode::Train, mu and sigma2 (1/N) of the batch, cache
     // xhat and inv_std = 1 / sqrt(sigma2 + eps), and move the running statistics
     // (running_var toward the unbiased sigma2 N / (N - 1)); in Mode::Infer, mu and sigma2

@@ -204,6 +204,9 @@ void batch_norm_forward(BatchNorm& bn, const Tensor& X, Mode mode, Tensor& Y, Ba
                              X.shape_string() + " input");
     const size_t B = X.dim(0), C = X.dim(1), HW = X.dim(2) * X.dim(3);
     const size_t N = B * HW;
+    if (mode == Mode::Train && N < 2)
+        throw nn::UsageError("batch norm in training needs more than one value per channel, given a " +
+                             X.shape_string() + " batch");
     if (Y.shape() != X.shape()) Y = Tensor(X.shape());
     if (mode == Mode::Train) {
         if (cache.xhat.shape() != X.shape()) cache.xhat = Tensor(X.shape());
@@ -223,7 +226,7 @@ void batch_norm_forward(BatchNorm& bn, const Tensor& X, Mode mode, Tensor& Y, Ba
                     sum_sq += d * d;
                 }
             var = sum_sq / double(N);
-            const double unbiased = N > 1 ? var * double(N) / double(N - 1) : var;
+            const double unbiased = var * double(N) / double(N - 1);
             bn.running_mean[c] = float((1 - bn.momentum) * bn.running_mean[c] + bn.momentum * mu);
             bn.running_var[c] = float((1 - bn.momentum) * bn.running_var[c] + bn.momentum * unbiased);
         }
