@@ -2,6 +2,7 @@
 // skipped without NN_BIN_DIR, which `make test` sets).
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -13,7 +14,7 @@ using namespace programs;
 
 #define REQUIRE_CHAPTER5(dir) REQUIRE_PROGRAMS(dir, "05-convolutional-networks", "gradient_check")
 
-const std::vector<std::string> kPrograms{"gradient_check", "conv_speed"};
+const std::vector<std::string> kPrograms{"gradient_check", "conv_speed", "fashion_cnn"};
 
 }  // namespace
 
@@ -74,4 +75,39 @@ TEST(Programs05_ConvSpeed, RefusesAnEmptyBatchOrNoRepeats) {
     expect_rejected(*dir, "conv_speed", {"--batch", "0"}, "--batch");
     expect_rejected(*dir, "conv_speed", {"--repeats", "0"}, "--repeats");
     expect_rejected(*dir, "conv_speed", {"--batch", "1e9"}, "--batch");
+}
+
+#define REQUIRE_FASHION_DATA()                                                         \
+    if (!std::filesystem::is_directory(kFashionDir)) GTEST_SKIP() << "no Fashion-MNIST in " << kFashionDir
+
+TEST(Programs05_FashionCnn, QuickRunLearnsWithinItsMemoryAndTheSameSeedRepeatsIt) {
+    REQUIRE_CHAPTER5(dir);
+    REQUIRE_FASHION_DATA();
+    ScratchDir tmp;
+    ProcessRun first = expect_quick_run(*dir, "fashion_cnn", tmp / "a", tmp.path());
+    std::string result = result_line(first.out);
+    // Two epochs on 4000 images: well above the 0.1 of a guess, below what 10 epochs give.
+    EXPECT_GT(result_number(result, "test_accuracy"), 0.7) << first.out;
+    EXPECT_EQ(result_value(result, "parameters"), "85670");
+    EXPECT_EQ(result_value(result, "multiply_adds"), "1633000");
+    EXPECT_LT(result_number(result, "peak_rss_mb"), 1024) << "the issue's bound: under 1 GB";
+    EXPECT_NE(first.out.find("85,670"), std::string::npos) << "the summary table:\n" << first.out;
+    ProcessRun second = expect_quick_run(*dir, "fashion_cnn", tmp / "b", tmp.path());
+    EXPECT_EQ(read_text(tmp / "a" / "fashion_cnn.csv"), read_text(tmp / "b" / "fashion_cnn.csv"));
+}
+
+TEST(Programs05_FashionCnn, ABadNetIsOneLineAndExitTwoNamingTheToken) {
+    REQUIRE_CHAPTER5(dir);
+    expect_rejected_naming(*dir, "fashion_cnn", {"--net", "conv5x5x20-pool2"}, {"--net", "dense"});
+    expect_rejected_naming(*dir, "fashion_cnn", {"--net", "conv5x5x20-relu-dense10"}, {"'relu'", "not a layer"});
+    expect_rejected_naming(*dir, "fashion_cnn", {"--net", "conv29x29x4-dense10"}, {"'conv29x29x4'", "does not fit"});
+    expect_rejected(*dir, "fashion_cnn", {"--optimizer", "lion"}, "--optimizer");
+    expect_rejected(*dir, "fashion_cnn", {"--batch", "0"}, "--batch");
+    expect_rejected(*dir, "fashion_cnn", {"--eta", "1e30"}, "--eta");
+}
+
+TEST(Programs05_FashionCnn, AValidationSetAsLargeAsTheTrainingSetIsRefused) {
+    REQUIRE_CHAPTER5(dir);
+    REQUIRE_FASHION_DATA();
+    expect_rejected(*dir, "fashion_cnn", {"--validation", "60000"}, "--validation");
 }
