@@ -336,9 +336,11 @@ $(B)/tools/bench: private LDLIBS += -lopenblas
 
 bench:
 	@$(MAKE) --no-print-directory deps PACKAGES="$(PACKAGES) $(BENCH_PACKAGES)"
-	@$(MAKE) --no-print-directory $(B)/tools/bench $(B)/bin/03-backpropagation/epoch_bench
+	@$(MAKE) --no-print-directory $(B)/tools/bench $(B)/bin/03-backpropagation/epoch_bench \
+	  $(B)/bin/05-convolutional-networks/epoch_bench
 	$(B)/tools/bench
 	$(B)/bin/03-backpropagation/epoch_bench --out out/bench --peers $(abspath chapters/03-backpropagation/programs)
+	$(B)/bin/05-convolutional-networks/epoch_bench --out out/bench/05 --peers $(abspath chapters/05-convolutional-networks/programs)
 
 # ------------------------------------------------------------------ fuzzing
 

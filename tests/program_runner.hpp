@@ -144,6 +144,19 @@ inline std::string expect_rejected(const fs::path& dir, const std::string& progr
     return expect_rejected_naming(dir, program, std::move(args), {mention});
 }
 
+// A stand-in for the Python that runs a benchmark's PyTorch peer: tmp/peers/<script>
+// (never run) and tmp/python, which answers the import probe with version 9.9-fake and
+// otherwise prints `line`, with $1 the script, $2, $3 ... its arguments.
+inline void write_fake_peer(const fs::path& tmp, const std::string& script, const std::string& line) {
+    fs::create_directories(tmp / "peers");
+    std::ofstream(tmp / "peers" / script) << "# not run: the fake python beside it answers for it\n";
+    const fs::path python = tmp / "python";
+    std::ofstream(python) << "#!/bin/sh\n"
+                             "if [ \"$1\" = -c ]; then echo 9.9-fake; exit 0; fi\n"
+                             "echo \"" << line << "\"\n";
+    fs::permissions(python, fs::perms::owner_all);
+}
+
 struct Manifest {
     std::vector<std::string> figures;
     std::vector<std::string> results;  // "key=value"

@@ -2,7 +2,6 @@
 // side table when a stand-in for Python prints what torch_peers.py prints. No timing is
 // asserted (the machine is shared); only what the program reports and writes.
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 
 #include <cmath>
 #include <filesystem>
@@ -20,16 +19,10 @@ using namespace programs;
     REQUIRE_PROGRAMS(dir, "03-backpropagation", "epoch_bench");                        \
     if (!fs::is_directory(kFashionDir)) GTEST_SKIP() << "no Fashion-MNIST in " << kFashionDir
 
-// A "python" that answers the import probe with a version and prints the line
-// torch_peers.py prints, 2 seconds and accuracy 0.8 for every model.
+// torch_peers.py's line: 2 seconds and accuracy 0.8 for every model.
 void write_fake_peer(const ScratchDir& tmp) {
-    fs::create_directories(tmp / "peers");
-    std::ofstream(tmp / "peers/torch_peers.py") << "# not run: the fake python below answers for it\n";
-    std::string python = (tmp / "python").string();
-    std::ofstream(python) << "#!/bin/sh\n"
-                             "if [ \"$1\" = -c ]; then echo 9.9-fake; exit 0; fi\n"
-                             "echo \"$2 threads=$3 epoch=1 seconds=2.00 samples_per_s=30000 test_acc=0.8000\"\n";
-    chmod(python.c_str(), 0755);
+    programs::write_fake_peer(tmp.path(), "torch_peers.py",
+                              "$2 threads=$3 epoch=1 seconds=2.00 samples_per_s=30000 test_acc=0.8000");
 }
 
 }  // namespace

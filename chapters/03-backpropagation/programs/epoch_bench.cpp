@@ -11,24 +11,19 @@
 // Neither side's time includes loading the data or the test evaluation.
 //
 //   build/release/bin/03-backpropagation/epoch_bench [--rounds 3] [--peers chapters/03-backpropagation]
-#include <sys/wait.h>
-
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <optional>
-#include <stdexcept>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "03-backpropagation/network.hpp"
 #include "common/cli.hpp"
 #include "common/gemm.hpp"
-#include "common/gnuplot.hpp"
 #include "common/idx.hpp"
 #include "common/metrics.hpp"
+#include "common/peer.hpp"
 #include "common/plot.hpp"
 #include "common/stopwatch.hpp"
 
@@ -81,82 +76,10 @@ Epoch our_epoch(const Model& m, const Data& data, uint64_t seed) {
 
 // ---------------------------------------------------------------- PyTorch's
 
-std::string shell_quoted(const std::string& text) {
-    std::string q = "'";
-    for (char c : text) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
-
-struct ShellRun {
-    int status = -1;
-    std::string output;
-};
-
-ShellRun run_shell(const std::string& command) {
-    ShellRun run;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe) return run;
-    char buffer[512];
-    while (std::fgets(buffer, sizeof buffer, pipe)) run.output += buffer;
-    int raw = pclose(pipe);
-    run.status = raw != -1 && WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    return run;
-}
-
-struct Peer {
-    std::string python;
-    fs::path script;
-    std::string version;
-};
-
-// PyTorch when it can run here; otherwise nullopt and the reason in `why`.
-std::optional<Peer> find_peer(const std::string& peers, const std::string& python, std::string& why) {
-    const std::string install = " (install it: sudo apt-get install python3-torch python3-numpy)";
-    fs::path script = fs::path(peers) / "torch_peers.py";
-    if (!fs::is_regular_file(script)) {
-        why = "no torch_peers.py in " + peers + " (give its folder with --peers DIR)";
-        return std::nullopt;
-    }
-    if (run_shell("command -v " + shell_quoted(python) + " >/dev/null 2>&1").status != 0) {
-        why = "no " + python + " here" + install;
-        return std::nullopt;
-    }
-    ShellRun probe = run_shell(shell_quoted(python) + " -c 'import numpy, torch; print(torch.__version__)' 2>/dev/null");
-    if (probe.status != 0) {
-        why = python + " cannot import torch and numpy" + install;
-        return std::nullopt;
-    }
-    return Peer{python, script, probe.output.substr(0, probe.output.find('\n'))};
-}
-
-// The value of key in "mlp30 threads=1 epoch=1 seconds=2.90 ... test_acc=0.8155".
-std::optional<double> field(const std::string& line, const std::string& key) {
-    std::istringstream in(line);
-    for (std::string word; in >> word;)
-        if (word.starts_with(key + "=")) {
-            const char* text = word.c_str() + key.size() + 1;
-            char* end = nullptr;
-            double value = std::strtod(text, &end);
-            if (end != text && *end == '\0') return value;
-        }
-    return std::nullopt;
-}
-
-// One epoch of torch_peers.py, on one thread: the script sets torch's own threads,
-// the environment those of the BLAS and OpenMP libraries under it.
-Epoch torch_epoch(const Peer& peer, const Model& m) {
-    std::string command = "OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 " + shell_quoted(peer.python) +
-                          " " + shell_quoted(peer.script.string()) + " " + m.name + " 1 2>&1";
-    ShellRun run = run_shell(command);
-    std::string last;
-    std::istringstream lines(run.output);
-    for (std::string line; std::getline(lines, line);)
-        if (!line.empty()) last = line;
-    auto seconds = field(last, "seconds"), accuracy = field(last, "test_acc");
-    if (run.status != 0 || !seconds || !accuracy)
-        throw std::runtime_error("PyTorch's run failed (exit status " + std::to_string(run.status) + ", last line '" +
-                                 last + "'); run it alone to see why: " + command);
-    return {*seconds, *accuracy};
+// One epoch of torch_peers.py, on one thread.
+Epoch torch_epoch(const nn::Peer& peer, const Model& m) {
+    nn::PeerEpoch epoch = nn::run_peer_epoch(peer, {m.name, "1"});
+    return {epoch.seconds, epoch.accuracy};
 }
 
 // ---------------------------------------------------------------- the report
@@ -183,44 +106,15 @@ void print_table(const std::vector<Best>& best) {
                 "images after the one epoch.\n");
 }
 
-// plot.hpp draws no bars with named categories: a few gnuplot lines added to a Figure's
-// script give the bars, the model names under them and each bar's seconds above it.
 void save_bar_chart(const std::vector<Best>& best, size_t images, const std::string& data_set, const std::string& path) {
-    double top = 0;
-    for (const Best& b : best) top = std::max({top, b.ours.seconds, b.torch ? b.torch->seconds : 0.0});
-    nn::Figure figure(nn::Axes{.title = "One epoch over " + std::to_string(images) + " " + data_set +
-                                        " training images, 1 thread, mini-batches of 10",
-                               .ylabel = "seconds (best of the rounds)",
-                               .xrange = std::pair{0.4, double(best.size()) + 0.6},
-                               .yrange = std::pair{0.0, top * 1.25}});
-    nn::Series ours{"ours (bp::train_epoch)", {}, {}, "boxes lc rgb '#1f77b4'"};
-    nn::Series torch{"PyTorch", {}, {}, "boxes lc rgb '#ff7f0e'"};
-    std::string tics, labels;
-    auto bar = [&](nn::Series& series, double x, double seconds) {
-        series.x.push_back(x);
-        series.y.push_back(seconds);
-        labels += "set label " + nn::gnuplot::quote(nn::significant(seconds, 3) + " s") + " at " + std::to_string(x) +
-                  ", " + std::to_string(seconds) + " center offset 0,0.8 noenhanced\n";
-    };
-    for (size_t i = 0; i < best.size(); ++i) {
-        double x = double(i + 1);
-        std::string name = kModels[i].name + "\n" + kModels[i].description;
-        if (best[i].torch) name += "\nPyTorch / ours = " + nn::fixed(best[i].torch->seconds / best[i].ours.seconds, 2);
-        tics += (i ? ", " : "") + nn::gnuplot::quote(name) + " " + std::to_string(x);
-        bar(ours, x - 0.19, best[i].ours.seconds);
-        if (best[i].torch) bar(torch, x + 0.19, best[i].torch->seconds);
-    }
-    figure.add(ours);
-    if (!torch.x.empty()) figure.add(torch);
-    std::string script = figure.script();
-    script.insert(script.rfind("\nplot ") + 1, "set boxwidth 0.36\nset style fill solid 0.85 noborder\nset xtics (" +
-                                                   tics + ") scale 0 noenhanced\nset grid noxtics\nset bmargin 5\n" + labels);
-    nn::gnuplot::render("set terminal pngcairo size 900,560 enhanced font 'DejaVu Sans,11'", script, path);
+    std::vector<nn::EpochBars> bars;
+    for (size_t i = 0; i < best.size(); ++i)
+        bars.push_back({kModels[i].name + "\n" + kModels[i].description, best[i].ours.seconds,
+                        best[i].torch ? std::optional(best[i].torch->seconds) : std::nullopt});
+    nn::save_epoch_bars(bars, "One epoch over " + std::to_string(images) + " " + data_set +
+                                  " training images, 1 thread, mini-batches of 10",
+                        "ours (bp::train_epoch)", path);
 }
-
-// Debian's python3-torch is installed for /usr/bin/python3, which a python3 earlier in
-// PATH (pyenv, a virtual environment) may hide.
-std::string default_python() { return fs::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3"; }
 
 Data load_data(const std::string& dir, size_t images) {
     // The benchmark's networks are the textbook's: 784 inputs, whatever the folder holds.
@@ -258,7 +152,7 @@ std::vector<std::string> csv_columns(bool with_torch) {
 }
 
 // The rounds: in each, per model, our epoch and then PyTorch's. Returns the best of each.
-std::vector<Best> race(const Data& data, std::optional<Peer>& peer, int rounds, uint64_t seed, nn::MetricsLog& log) {
+std::vector<Best> race(const Data& data, std::optional<nn::Peer>& peer, int rounds, uint64_t seed, nn::MetricsLog& log) {
     std::vector<Best> best(kModels.size());
     for (int round = 1; round <= rounds; ++round) {
         std::vector<double> row{double(round)};
@@ -283,7 +177,7 @@ int main(int argc, char** argv) {
         nn::Cli cli("epoch_bench", "One epoch of training on one thread, beside PyTorch on the CPU",
                     "out/03-backpropagation");
         cli.add_data();
-        std::string peers = "chapters/03-backpropagation/programs", python = default_python();
+        std::string peers = "chapters/03-backpropagation/programs", python = nn::default_python();
         int rounds = 3, images = int(kTorchImages);
         cli.option("rounds", rounds, "epochs per model and side, taking turns; the best counts (--quick: 1)",
                    nn::positive());
@@ -298,7 +192,7 @@ int main(int argc, char** argv) {
         nn::Outputs out(opt, "epoch_bench");
 
         std::string why;
-        std::optional<Peer> peer = find_peer(peers, python, why);
+        std::optional<nn::Peer> peer = nn::find_peer(fs::path(peers) / "torch_peers.py", python, why);
         if (peer && data.X.dim(0) != kTorchImages) {
             why = "it always trains on all " + std::to_string(kTorchImages) + " images, and --images is " +
                   std::to_string(images);

@@ -1,0 +1,91 @@
+"""The peer that chapter 5's epoch_bench measures our training against: one epoch of the
+chapter's LeNet-style net on Fashion-MNIST with PyTorch on the CPU, doing the same work
+as fashion_cnn's default run.
+
+    /usr/bin/python3 torch_lenet.py THREADS [IMAGES] [EPOCHS] [DATA_DIR]
+
+IMAGES: train on the first IMAGES training images (all 60000 by default), as
+epoch_bench --images does.
+
+The net: conv 5x5x20 - ReLU - max pool 2 - conv 5x5x40 - ReLU - max pool 2 - dense 100 -
+ReLU - dense 10, softmax + cross-entropy (inside F.cross_entropy), mini-batches of 64,
+SGD with momentum 0.9 at a constant learning rate of 0.01 (fashion_cnn's default run
+changes the rate along a cosine, which costs nothing; the work per step is the same).
+
+Prints one line per epoch, which epoch_bench reads:
+    lenet threads=1 epoch=1 seconds=30.1 samples_per_s=1993 test_acc=0.8512
+The seconds are the training loop alone: not loading the data, not the test evaluation.
+Needs Debian's python3-torch and python3-numpy (make bench installs them).
+"""
+import gzip
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+DEFAULT_DATA = "/usr/share/datasets/fashion-mnist"
+TRAINING_IMAGES = 60000
+BATCH = 64
+
+
+def read_idx(folder, name, header_bytes):
+    """An IDX file as a flat array of bytes, gzipped or not (as common/idx.cpp reads it)."""
+    path = os.path.join(folder, name)
+    if os.path.exists(path + ".gz"):
+        with gzip.open(path + ".gz", "rb") as f:
+            data = f.read()
+    else:
+        with open(path, "rb") as f:
+            data = f.read()
+    return np.frombuffer(data, np.uint8, offset=header_bytes)
+
+
+def load(folder):
+    """Images as [n, 1, 28, 28] floats in [0, 1], labels as class numbers."""
+    images = lambda name: read_idx(folder, name, 16).reshape(-1, 1, 28, 28).astype(np.float32) / 255
+    labels = lambda name: read_idx(folder, name, 8).astype(np.int64)
+    return (torch.from_numpy(images("train-images-idx3-ubyte")), torch.from_numpy(labels("train-labels-idx1-ubyte")),
+            torch.from_numpy(images("t10k-images-idx3-ubyte")), torch.from_numpy(labels("t10k-labels-idx1-ubyte")))
+
+
+def lenet():
+    return nn.Sequential(nn.Conv2d(1, 20, 5), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Conv2d(20, 40, 5), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Flatten(), nn.Linear(640, 100), nn.ReLU(), nn.Linear(100, 10))
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    threads = int(sys.argv[1])
+    images = int(sys.argv[2]) if len(sys.argv) > 2 else TRAINING_IMAGES
+    epochs = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+    folder = sys.argv[4] if len(sys.argv) > 4 else DEFAULT_DATA
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    x_train, y_train, x_test, y_test = load(folder)
+    x_train, y_train = x_train[:images], y_train[:images]
+    layers = lenet()
+    sgd = torch.optim.SGD(layers.parameters(), lr=0.01, momentum=0.9)
+    for epoch in range(1, epochs + 1):
+        order = torch.randperm(len(x_train))
+        start = time.perf_counter()
+        for first in range(0, len(x_train), BATCH):
+            rows = order[first:first + BATCH]
+            loss = F.cross_entropy(layers(x_train[rows]), y_train[rows])
+            sgd.zero_grad()
+            loss.backward()
+            sgd.step()
+        seconds = time.perf_counter() - start
+        with torch.no_grad():
+            accuracy = (layers(x_test).argmax(1) == y_test).float().mean().item()
+        print(f"lenet threads={threads} epoch={epoch} seconds={seconds:.2f} "
+              f"samples_per_s={len(x_train) / seconds:.0f} test_acc={accuracy:.4f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
