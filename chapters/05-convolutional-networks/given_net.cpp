@@ -341,6 +341,14 @@ std::vector<nn::Parameter> parameters(Net& net, const Gradients& grads) {
     return list;
 }
 
+void decay_weights(Net& net, float eta, float lambda) {
+    const float keep = 1.0f - eta * lambda;
+    for (Layer& layer : net.layers) {
+        if (layer.kind == Kind::Conv) for (float& k : layer.conv.K.span()) k *= keep;
+        if (layer.kind == Kind::Dense) for (float& w : layer.dense.W.span()) w *= keep;
+    }
+}
+
 // ---------------------------------------------------------------- evaluation and training
 
 namespace {

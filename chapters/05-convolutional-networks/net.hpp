@@ -128,4 +128,9 @@ private:
 // order of NetTraining::parameters(): for the gradient check and the optimizers.
 std::vector<nn::Parameter> parameters(Net& net, const Gradients& grads);
 
+// Weight decay, chapter 3's L2 as a step of its own: every kernel K and dense weight W
+// shrinks, w <- (1 - eta lambda) w (biases, gamma and beta are not decayed). Called after
+// the optimizer's step, with that step's learning rate.
+void decay_weights(Net& net, float eta, float lambda);
+
 }  // namespace cnn

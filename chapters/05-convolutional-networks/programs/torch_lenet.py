@@ -17,39 +17,19 @@ Prints one line per epoch, which epoch_bench reads:
 The seconds are the training loop alone: not loading the data, not the test evaluation.
 Needs Debian's python3-torch and python3-numpy (make bench installs them).
 """
-import gzip
 import os
 import sys
 import time
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-DEFAULT_DATA = "/usr/share/datasets/fashion-mnist"
-TRAINING_IMAGES = 60000
+# Chapter 3's peer reads the IDX files; a later chapter reuses an earlier one.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../03-backpropagation/programs"))
+from torch_peers import DEFAULT_DATA, TRAINING_IMAGES, load  # noqa: E402
+
 BATCH = 64
-
-
-def read_idx(folder, name, header_bytes):
-    """An IDX file as a flat array of bytes, gzipped or not (as common/idx.cpp reads it)."""
-    path = os.path.join(folder, name)
-    if os.path.exists(path + ".gz"):
-        with gzip.open(path + ".gz", "rb") as f:
-            data = f.read()
-    else:
-        with open(path, "rb") as f:
-            data = f.read()
-    return np.frombuffer(data, np.uint8, offset=header_bytes)
-
-
-def load(folder):
-    """Images as [n, 1, 28, 28] floats in [0, 1], labels as class numbers."""
-    images = lambda name: read_idx(folder, name, 16).reshape(-1, 1, 28, 28).astype(np.float32) / 255
-    labels = lambda name: read_idx(folder, name, 8).astype(np.int64)
-    return (torch.from_numpy(images("train-images-idx3-ubyte")), torch.from_numpy(labels("train-labels-idx1-ubyte")),
-            torch.from_numpy(images("t10k-images-idx3-ubyte")), torch.from_numpy(labels("t10k-labels-idx1-ubyte")))
 
 
 def lenet():
@@ -67,8 +47,9 @@ def main():
     folder = sys.argv[4] if len(sys.argv) > 4 else DEFAULT_DATA
     torch.set_num_threads(threads)
     torch.manual_seed(0)
-    x_train, y_train, x_test, y_test = load(folder)
-    x_train, y_train = x_train[:images], y_train[:images]
+    x_train, y_train, x_test, y_test = load(folder)  # rows of 784 pixels
+    x_train, y_train = x_train[:images].reshape(-1, 1, 28, 28), y_train[:images]
+    x_test = x_test.reshape(-1, 1, 28, 28)
     layers = lenet()
     sgd = torch.optim.SGD(layers.parameters(), lr=0.01, momentum=0.9)
     for epoch in range(1, epochs + 1):
