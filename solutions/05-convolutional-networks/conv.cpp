@@ -38,10 +38,12 @@ void conv2d_forward_loops(const Conv2d& conv, const Tensor& X, Tensor& Y) {
                     for (size_t c = 0; c < C; ++c)
                         for (size_t u = 0; u < kh; ++u)
                             for (size_t v = 0; v < kw; ++v) {
-                                // The input cell under kernel cell (u, v), in the padded frame.
-                                size_t y = i * s + u, x = j * s + v;
-                                if (y < p || x < p || y - p >= H || x - p >= W) continue;  // a zero of the padding
-                                sum += conv.K(co, c, u, v) * X(n, c, y - p, x - p);
+                                // The input cell under kernel cell (u, v): (y, x), outside the
+                                // image (a zero of the padding) when negative or too large.
+                                const ptrdiff_t y = ptrdiff_t(i * s + u) - ptrdiff_t(p);
+                                const ptrdiff_t x = ptrdiff_t(j * s + v) - ptrdiff_t(p);
+                                if (y < 0 || x < 0 || y >= ptrdiff_t(H) || x >= ptrdiff_t(W)) continue;
+                                sum += conv.K(co, c, u, v) * X(n, c, size_t(y), size_t(x));
                             }
                     Y(n, co, i, j) = sum;
                 }
@@ -66,10 +68,11 @@ void conv2d_backward_loops(const Conv2d& conv, const Tensor& X, const Tensor& dY
                     for (size_t c = 0; c < C; ++c)
                         for (size_t u = 0; u < kh; ++u)
                             for (size_t v = 0; v < kw; ++v) {
-                                size_t y = i * s + u, x = j * s + v;
-                                if (y < p || x < p || y - p >= H || x - p >= W) continue;
-                                dK(co, c, u, v) += g * X(n, c, y - p, x - p);
-                                if (dX) (*dX)(n, c, y - p, x - p) += g * conv.K(co, c, u, v);
+                                const ptrdiff_t y = ptrdiff_t(i * s + u) - ptrdiff_t(p);
+                                const ptrdiff_t x = ptrdiff_t(j * s + v) - ptrdiff_t(p);
+                                if (y < 0 || x < 0 || y >= ptrdiff_t(H) || x >= ptrdiff_t(W)) continue;
+                                dK(co, c, u, v) += g * X(n, c, size_t(y), size_t(x));
+                                if (dX) (*dX)(n, c, size_t(y), size_t(x)) += g * conv.K(co, c, u, v);
                             }
                 }
     // The mean over the batch, as dense_backward's nabla_W.
