@@ -14,7 +14,7 @@ using namespace programs;
 
 #define REQUIRE_CHAPTER5(dir) REQUIRE_PROGRAMS(dir, "05-convolutional-networks", "gradient_check")
 
-const std::vector<std::string> kPrograms{"gradient_check", "conv_speed", "fashion_cnn"};
+const std::vector<std::string> kPrograms{"gradient_check", "conv_speed", "fashion_cnn", "kernels"};
 
 }  // namespace
 
@@ -110,4 +110,36 @@ TEST(Programs05_FashionCnn, AValidationSetAsLargeAsTheTrainingSetIsRefused) {
     REQUIRE_CHAPTER5(dir);
     REQUIRE_FASHION_DATA();
     expect_rejected(*dir, "fashion_cnn", {"--validation", "60000"}, "--validation");
+}
+
+TEST(Programs05_Kernels, ConvolutionCommutesWithShiftsAndPoolingOnlyWithEvenOnes) {
+    REQUIRE_CHAPTER5(dir);
+    REQUIRE_FASHION_DATA();
+    ScratchDir tmp;
+    ProcessRun run = expect_quick_run(*dir, "kernels", tmp / "out", tmp.path());
+    std::string result = result_line(run.out);
+    // Every interior output cell is the same 9 products in the same order: exactly equal.
+    EXPECT_EQ(result_value(result, "conv_shift_error"), "0") << result;
+    EXPECT_EQ(result_value(result, "pooled_even_shift_error"), "0") << result;
+    EXPECT_GT(result_number(result, "pooled_odd_shift_error"), 0.1) << result;
+}
+
+TEST(Programs05_Kernels, TheReceptiveFieldsOfLeNetAre5_6_14And16Pixels) {
+    REQUIRE_CHAPTER5(dir);
+    REQUIRE_FASHION_DATA();
+    ScratchDir tmp;
+    ProcessRun run = expect_quick_run(*dir, "kernels", tmp / "out", tmp.path());
+    std::string result = result_line(run.out);
+    // r = r + (k - 1) j, j = j s, layer by layer: 5; 5 + 1 = 6; 6 + 4 x 2 = 14; 14 + 1 x 2 = 16.
+    EXPECT_EQ(result_value(result, "field_conv1"), "5") << result;
+    EXPECT_EQ(result_value(result, "field_pool1"), "6") << result;
+    EXPECT_EQ(result_value(result, "field_conv2"), "14") << result;
+    EXPECT_EQ(result_value(result, "field_pool2"), "16") << result;
+}
+
+TEST(Programs05_Kernels, RefusesAnImagePastTheTestSetOrAShiftOutOfRange) {
+    REQUIRE_CHAPTER5(dir);
+    REQUIRE_FASHION_DATA();
+    expect_rejected(*dir, "kernels", {"--image", "9999"}, "--image");
+    expect_rejected(*dir, "kernels", {"--shift", "0"}, "--shift");
 }
