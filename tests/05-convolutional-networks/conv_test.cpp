@@ -413,6 +413,11 @@ TEST(Ex5_4_Im2col, KeepsTheBufferWhenItsShapeIsRightAndResizesItOtherwise) {
     Tensor small({2, 2}, 7.0f);
     im2col(X, 3, 3, 2, 1, small);
     expect_near(small, reference5::im2col(X, 3, 3, 2, 1), "cols given [2, 2]", 0, 0);
+    // A reused buffer's old values must not show through the padding: with padding 2 whole
+    // rows of a window hang outside the image, and each of their cells must be written 0.
+    Tensor padded({3 * 3 * 3, 2 * 6 * 7}, 7.0f);
+    im2col(X, 3, 3, 1, 2, padded);
+    expect_near(padded, reference5::im2col(X, 3, 3, 1, 2), "a reused cols, padding 2", 0, 0);
 }
 
 // ---------------------------------------------------------------- 5.5
