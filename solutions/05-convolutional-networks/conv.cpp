@@ -213,7 +213,7 @@ void batch_norm_forward(BatchNorm& bn, const Tensor& X, Mode mode, Tensor& Y, Ba
     if (Y.shape() != X.shape()) Y = Tensor(X.shape());
     if (mode == Mode::Train) {
         if (cache.xhat.shape() != X.shape()) cache.xhat = Tensor(X.shape());
-        cache.inv_std.assign(C, 0.0f);
+        cache.inv_std.resize(C);  // every channel's is written below
     }
     // X [B, C, H, W]: channel c of image n is the HW floats from (n C + c) HW.
     for (size_t c = 0; c < C; ++c) {
@@ -251,8 +251,8 @@ void batch_norm_backward(const BatchNorm& bn, const BatchNormCache& cache, const
     const size_t B = dY.dim(0), C = dY.dim(1), HW = dY.dim(2) * dY.dim(3);
     const double N = double(B * HW);
     if (dX.shape() != dY.shape()) dX = Tensor(dY.shape());
-    dgamma.assign(C, 0.0f);
-    dbeta.assign(C, 0.0f);
+    dgamma.resize(C);  // every channel's is written below, with =
+    dbeta.resize(C);
     for (size_t c = 0; c < C; ++c) {
         double sum_dy = 0, sum_dy_xhat = 0;
         for (size_t n = 0; n < B; ++n)
