@@ -28,7 +28,7 @@
 //
 // Each function is written twice: as the loops of the definition (conv2d_forward_loops,
 // the reference every test compares against), and as im2col + the shared nn::gemm, the
-// way the chapter's networks run (conv2d_forward: 29 to 104 times faster on the
+// way the chapter's networks run (conv2d_forward: 30 to 80 times faster on the
 // chapter's layers, measured by the program conv_speed).
 //
 // Functions marked "Exercise 5.N" are yours to write in
