@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <stdexcept>
+#include <string>
 
 #include "common/errors.hpp"
 
@@ -223,16 +225,20 @@ std::vector<std::string> class_names_of(const std::string& data_dir) {
     return digits;
 }
 
-ImageSet first_images(const ImageSet& set, size_t n) {
-    n = std::min(n, set.size());
-    size_t d = set.images.dim(1);
-    ImageSet head;
-    head.rows = set.rows;
-    head.cols = set.cols;
-    head.images = Tensor({n, d});
-    std::copy_n(set.images.data(), n * d, head.images.data());
-    head.labels.assign(set.labels.begin(), set.labels.begin() + long(n));
-    return head;
+ImageSet first_images(const ImageSet& set, size_t n) { return rows_of(set, 0, std::min(n, set.size())); }
+
+ImageSet rows_of(const ImageSet& set, size_t begin, size_t end) {
+    if (begin > end || end > set.size())
+        throw std::out_of_range("rows_of: examples [" + std::to_string(begin) + ", " + std::to_string(end) +
+                                ") of a set of " + std::to_string(set.size()));
+    const size_t d = set.images.dim(1);
+    ImageSet part;
+    part.rows = set.rows;
+    part.cols = set.cols;
+    part.images = Tensor({end - begin, d});
+    std::copy(set.images.data() + begin * d, set.images.data() + end * d, part.images.data());
+    part.labels.assign(set.labels.begin() + long(begin), set.labels.begin() + long(end));
+    return part;
 }
 
 }  // namespace nn

@@ -61,5 +61,8 @@ std::vector<std::string> class_names_of(const std::string& data_dir);
 // The first n examples of a set (all of them if it has fewer), copied: the subsets
 // that --quick and the smaller demos train on.
 ImageSet first_images(const ImageSet& set, size_t n);
+// Examples [begin, end) of a set, copied: a validation split held out of the training
+// images. Throws std::out_of_range unless begin <= end <= set.size().
+ImageSet rows_of(const ImageSet& set, size_t begin, size_t end);
 
 }  // namespace nn

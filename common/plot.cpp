@@ -453,6 +453,32 @@ Figure confusion_figure(const Tensor& counts, const std::vector<std::string>& na
     return figure;
 }
 
+Tensor confusion_counts(std::span<const int> labels, std::span<const int> guesses, size_t classes) {
+    if (labels.size() != guesses.size())
+        throw std::invalid_argument("confusion_counts: " + std::to_string(labels.size()) + " labels and " +
+                                    std::to_string(guesses.size()) + " guesses");
+    Tensor counts({classes, classes});
+    for (size_t i = 0; i < labels.size(); ++i) {
+        if (labels[i] < 0 || size_t(labels[i]) >= classes || guesses[i] < 0 || size_t(guesses[i]) >= classes)
+            throw std::invalid_argument("confusion_counts: example " + std::to_string(i) + " has a class outside [0, " +
+                                        std::to_string(classes) + ")");
+        counts(size_t(labels[i]), size_t(guesses[i])) += 1.0f;
+    }
+    return counts;
+}
+
+std::vector<Image> misclassified_images(const ImageSet& set, std::span<const int> guesses,
+                                        const std::vector<std::string>& names, size_t shown) {
+    std::vector<Image> images;
+    for (size_t i = 0; i < set.size() && i < guesses.size() && images.size() < shown; ++i) {
+        if (guesses[i] == set.labels[i]) continue;
+        auto pixels = set.images.row(i);
+        images.push_back({set.rows, set.cols, {pixels.begin(), pixels.end()},
+                          names.at(size_t(set.labels[i])) + " -> " + names.at(size_t(guesses[i]))});
+    }
+    return images;
+}
+
 std::string ordered_color(size_t i, size_t n) {
     // viridis at 0, 1/4, 1/2, 3/4 and 1, interpolated in RGB between them.
     const int stops[5][3] = {{0x44, 0x01, 0x54}, {0x3B, 0x52, 0x8B}, {0x21, 0x91, 0x8C}, {0x5E, 0xC9, 0x62},

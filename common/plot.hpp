@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/idx.hpp"
 #include "common/tensor.hpp"
 
 namespace nn {
@@ -145,6 +146,13 @@ private:
 // with the classes' names on both axes; `predicted` names the columns ("guessed class").
 Figure confusion_figure(const Tensor& counts, const std::vector<std::string>& names, std::string title,
                         std::string predicted = "predicted class");
+// The counts [k, k] that confusion_figure draws: counts(labels[i], guesses[i]) for every
+// example i. Throws std::invalid_argument for lengths that differ or a class outside [0, k).
+Tensor confusion_counts(std::span<const int> labels, std::span<const int> guesses, size_t classes);
+// The first `shown` examples of the set whose guess is not their label, in the set's
+// order, each titled "true class -> the guess" from names (for save_image_grid).
+std::vector<Image> misclassified_images(const ImageSet& set, std::span<const int> guesses,
+                                        const std::vector<std::string>& names, size_t shown = 24);
 
 // The name of the image set in `--data DIR` as figure titles print it: "Fashion-MNIST" for
 // Debian's folder (the default, kFashionMnistDir in common/idx.hpp), else the folder's own

@@ -78,6 +78,12 @@ size_t argmax(std::span<const float> values) {
     return size_t(std::max_element(values.begin(), values.end()) - values.begin());
 }
 
+std::vector<int> argmax_rows(const Tensor& scores) {
+    std::vector<int> classes(scores.dim(0));
+    for (size_t i = 0; i < classes.size(); ++i) classes[i] = int(argmax(scores.row(i)));
+    return classes;
+}
+
 void Tensor::reshape(std::vector<size_t> shape) {
     if (element_count(shape) != data_.size())
         throw std::invalid_argument("cannot reshape a tensor of shape " + shape_string() + " (" +

@@ -98,6 +98,8 @@ Tensor gather_rows(const Tensor& X, std::span<const size_t> indices);
 
 // The index of the largest value, the first one on a tie (a row's predicted class).
 size_t argmax(std::span<const float> values);
+// argmax of each row of scores [n, k]: the predicted class of every example.
+std::vector<int> argmax_rows(const Tensor& scores);
 
 // Z [n, k] = X [n, d] W^T + b: a dense layer's weighted input, or a linear model's scores,
 // for the n rows of X at once (W is [k, d], one row per output; b is [k]).

@@ -268,20 +268,29 @@ void forward(Net& net, const Tensor& X, Mode mode, Pass& pass, nn::Rng* rng) {
     }
 }
 
-double backward(const Net& net, Pass& pass, std::span<const int> labels, Gradients& grads) {
+namespace {
+
+// Mode::Infer's batch norm is the fixed affine map y = gamma_c (x - mean_c) / sqrt(var_c + eps)
+// + beta_c of the running statistics, so its dX is dY gamma_c / sqrt(var_c + eps).
+// dY, dX [B, C, H, W].
+void batch_norm_infer_backward(const BatchNorm& bn, const Tensor& dY, Tensor& dX) {
+    const size_t B = dY.dim(0), C = dY.dim(1), HW = dY.dim(2) * dY.dim(3);
+    if (dX.shape() != dY.shape()) dX = Tensor(dY.shape());
+    for (size_t b = 0; b < B; ++b)
+        for (size_t c = 0; c < C; ++c) {
+            const float scale = bn.gamma[c] / std::sqrt(bn.running_var[c] + bn.eps);
+            const float* dy = dY.data() + (b * C + c) * HW;
+            float* dx = dX.data() + (b * C + c) * HW;
+            for (size_t i = 0; i < HW; ++i) dx[i] = dy[i] * scale;
+        }
+}
+
+// The backward pass from pass.delta, the error at the logits [B, classes], down the
+// layers: every parameter's gradient into grads. With to_input, pass.delta ends as the
+// error at the input X [B, C, H, W] (the first layer's dX, which training does not
+// need); mode is the forward pass's, since a batch norm of Mode::Infer has no cache.
+void propagate_back(const Net& net, Pass& pass, Mode mode, Gradients& grads, bool to_input) {
     const size_t L = net.layers.size();
-    const Tensor& logits = pass.acts.back();
-    const size_t B = logits.dim(0), K = logits.dim(1);
-    // delta^L = softmax(z) - y for each example (chapter 3, cross-entropy + softmax).
-    bp::softmax_rows(logits, pass.probs);
-    double cost = 0;
-    pass.delta = pass.probs;
-    for (size_t i = 0; i < B; ++i) {
-        const size_t y = size_t(labels[i]);
-        if (y >= K) throw nn::DataError("label " + std::to_string(labels[i]) + " of a " + std::to_string(K) + "-class network");
-        cost -= std::log(std::max(double(pass.probs(i, y)), 1e-12));
-        pass.delta(i, y) -= 1.0f;
-    }
     grads.dW.resize(L);
     grads.db.resize(L);
     grads.dbeta.resize(L);
@@ -289,11 +298,12 @@ double backward(const Net& net, Pass& pass, std::span<const int> labels, Gradien
         const Layer& layer = net.layers[l];
         const Tensor& in = pass.acts[l];
         Tensor& d_in = pass.d_in;
-        Tensor* below = l > 0 ? &d_in : nullptr;  // the input needs no gradient
+        Tensor* below = l > 0 || to_input ? &d_in : nullptr;
         switch (layer.kind) {
         case Kind::Conv: conv2d_backward(layer.conv, pass.delta, grads.dW[l], grads.db[l], below, pass.work[l]); break;
         case Kind::BatchNorm:
-            batch_norm_backward(layer.bn, pass.bn[l], pass.delta, d_in, grads.db[l], grads.dbeta[l]);
+            if (mode == Mode::Infer) batch_norm_infer_backward(layer.bn, pass.delta, d_in);
+            else batch_norm_backward(layer.bn, pass.bn[l], pass.delta, d_in, grads.db[l], grads.dbeta[l]);
             break;
         case Kind::ReLU:
             d_in = pass.delta;
@@ -320,6 +330,24 @@ double backward(const Net& net, Pass& pass, std::span<const int> labels, Gradien
         }
         if (below) std::swap(pass.delta, pass.d_in);
     }
+}
+
+}  // namespace
+
+double backward(const Net& net, Pass& pass, std::span<const int> labels, Gradients& grads) {
+    const Tensor& logits = pass.acts.back();
+    const size_t B = logits.dim(0), K = logits.dim(1);
+    // delta^L = softmax(z) - y for each example (chapter 3, cross-entropy + softmax).
+    bp::softmax_rows(logits, pass.probs);
+    double cost = 0;
+    pass.delta = pass.probs;
+    for (size_t i = 0; i < B; ++i) {
+        const size_t y = size_t(labels[i]);
+        if (y >= K) throw nn::DataError("label " + std::to_string(labels[i]) + " of a " + std::to_string(K) + "-class network");
+        cost -= std::log(std::max(double(pass.probs(i, y)), 1e-12));
+        pass.delta(i, y) -= 1.0f;
+    }
+    propagate_back(net, pass, Mode::Train, grads, false);
     return cost / double(B);
 }
 
@@ -426,6 +454,67 @@ std::vector<nn::Parameter> NetTraining::parameters() {
         }
     }
     return cnn::parameters(net_, grads_);
+}
+
+// ---------------------------------------------------------------- looking inside
+
+namespace {
+
+// x as a batch of one, [1, C, H, W], or a clear refusal of another shape.
+Tensor one_example(const Net& net, const Tensor& x) {
+    if (x.size() != net.input[0] * net.input[1] * net.input[2])
+        throw nn::UsageError("the network takes " + shape_text(net.input) + " examples, given " + x.shape_string());
+    Tensor batch = x;
+    batch.reshape({1, net.input[0], net.input[1], net.input[2]});
+    return batch;
+}
+
+}  // namespace
+
+std::vector<Tensor> feature_maps(Net& net, const Tensor& x) {
+    Pass pass;
+    forward(net, one_example(net, x), Mode::Infer, pass);
+    std::vector<Tensor> maps = std::move(pass.acts);
+    for (Tensor& map : maps) {
+        std::vector<size_t> shape(map.shape().begin() + 1, map.shape().end());
+        map.reshape(shape);
+    }
+    return maps;
+}
+
+Tensor saliency(Net& net, const Tensor& x, size_t c) {
+    if (c >= net.classes())
+        throw nn::UsageError("class " + std::to_string(c) + " of a " + std::to_string(net.classes()) + "-class network");
+    Pass pass;
+    forward(net, one_example(net, x), Mode::Infer, pass);
+    pass.delta = Tensor({1, net.classes()});
+    pass.delta(0, c) = 1.0f;  // d z_c / d z: the score alone, not the softmax's cost
+    Gradients unused;
+    propagate_back(net, pass, Mode::Infer, unused, true);
+    pass.delta.reshape(net.input);
+    return pass.delta;
+}
+
+Tensor channel_peaks(Net& net, const Tensor& X, size_t l) {
+    const std::vector<std::vector<size_t>> shapes = layer_shapes(net);
+    if (l >= net.layers.size() || shapes[l + 1].size() != 3)
+        throw nn::UsageError("layer " + std::to_string(l) + " has no feature maps");
+    const size_t N = X.dim(0), C = shapes[l + 1][0], HW = shapes[l + 1][1] * shapes[l + 1][2];
+    Tensor peaks({N, C}), slice;
+    Pass pass;
+    for (size_t begin = 0; begin < N; begin += kSlice) {
+        const size_t end = std::min(N, begin + kSlice);
+        slice_rows(X, begin, end, slice);
+        forward(net, slice, Mode::Infer, pass);
+        // maps [end - begin, C, H, W]: the largest cell of each channel of each example
+        const Tensor& maps = pass.acts[l + 1];
+        for (size_t i = 0; i < end - begin; ++i)
+            for (size_t c = 0; c < C; ++c) {
+                const float* map = maps.data() + (i * C + c) * HW;
+                peaks(begin + i, c) = *std::max_element(map, map + HW);
+            }
+    }
+    return peaks;
 }
 
 }  // namespace cnn

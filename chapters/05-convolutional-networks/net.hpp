@@ -133,4 +133,22 @@ std::vector<nn::Parameter> parameters(Net& net, const Gradients& grads);
 // the optimizer's step, with that step's learning rate.
 void decay_weights(Net& net, float eta, float lambda);
 
+// ---------------------------------------------------------------- looking inside
+// What a trained net computes for its inputs, in Mode::Infer (batch norm's running
+// statistics, no dropout). x is one example, [C, H, W] or [C H W].
+
+// Every layer's output for x, without the batch axis: maps[0] is x [C, H, W],
+// maps[l + 1] the output of layers[l] (its shape layer_shapes(net)[l + 1]).
+std::vector<Tensor> feature_maps(Net& net, const Tensor& x);
+
+// The saliency map of class c (Simonyan, Vedaldi and Zisserman, 2014): the gradient of
+// the class score, the logit z_c, with respect to the pixels of x, [C, H, W]. Large
+// |entries| mark the pixels whose change would move the score most.
+Tensor saliency(Net& net, const Tensor& x, size_t c);
+
+// For each example of X [N, C H W] and each channel of layers[l]'s output, the largest
+// cell of that channel's map: [N, channels]. The examples that excite a filter most
+// are those with its largest peaks. Throws nn::UsageError for a layer without maps.
+Tensor channel_peaks(Net& net, const Tensor& X, size_t l);
+
 }  // namespace cnn

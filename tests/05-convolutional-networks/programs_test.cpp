@@ -92,6 +92,12 @@ TEST(Programs05_FashionCnn, QuickRunLearnsWithinItsMemoryAndTheSameSeedRepeatsIt
     EXPECT_EQ(result_value(result, "multiply_adds"), "1633000");
     EXPECT_LT(result_number(result, "peak_rss_mb"), 1024) << "the issue's bound: under 1 GB";
     EXPECT_NE(first.out.find("85,670"), std::string::npos) << "the summary table:\n" << first.out;
+    const std::string manifest = read_text(tmp / "a" / "fashion_cnn.manifest");
+    for (const char* figure : {"fashion_cnn_filters.png", "fashion_cnn_feature_maps.png", "fashion_cnn_exciting.png",
+                               "fashion_cnn_saliency.png", "fashion_cnn_confusion.png", "fashion_cnn_misclassified.png"}) {
+        EXPECT_NE(manifest.find(figure), std::string::npos) << figure << " is not in the manifest:\n" << manifest;
+        EXPECT_TRUE(std::filesystem::is_regular_file(tmp / "a" / figure)) << figure;
+    }
     ProcessRun second = expect_quick_run(*dir, "fashion_cnn", tmp / "b", tmp.path());
     EXPECT_EQ(read_text(tmp / "a" / "fashion_cnn.csv"), read_text(tmp / "b" / "fashion_cnn.csv"));
 }

@@ -279,6 +279,25 @@ TEST(ImageSets, FirstImagesCopiesTheFirstRowsAndLabels) {
     EXPECT_EQ(nn::first_images(set, 10).size(), 3u) << "asking for more than there are gives all";
 }
 
+TEST(ImageSets, RowsOfCopiesAMiddleRangeAndRefusesOneOutsideTheSet) {
+    nn::ImageSet set;
+    set.rows = 1, set.cols = 2;
+    set.images = nn::Tensor({4, 2});
+    for (size_t i = 0; i < 8; ++i) set.images[i] = float(i);
+    set.labels = {6, 7, 8, 9};
+    nn::ImageSet middle = nn::rows_of(set, 1, 3);
+    ASSERT_EQ(middle.images.shape(), (std::vector<size_t>{2, 2}));
+    EXPECT_EQ(middle.images[0], 2.0f);  // row 1 first, not row 0
+    EXPECT_EQ(middle.images[3], 5.0f);  // row 2 last, not row 3
+    EXPECT_EQ(middle.labels, (std::vector<int>{7, 8}));
+    EXPECT_EQ(middle.rows, 1u);
+    EXPECT_EQ(middle.cols, 2u);
+    EXPECT_EQ(nn::rows_of(set, 4, 4).size(), 0u);
+    EXPECT_EQ(nn::rows_of(set, 0, 4).labels, set.labels);
+    EXPECT_THROW(nn::rows_of(set, 2, 5), std::out_of_range);
+    EXPECT_THROW(nn::rows_of(set, 3, 2), std::out_of_range);
+}
+
 TEST(ImageSets, ClassNamesAreFashionsOnlyForAFashionFolder) {
     EXPECT_EQ(nn::class_names_of(nn::kFashionMnistDir)[9], "Ankle boot");
     std::vector<std::string> digits = nn::class_names_of("/data/mnist");

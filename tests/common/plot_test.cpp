@@ -352,3 +352,32 @@ TEST(OrderedColor, RunsFromDarkPurpleWithEveryNeighbourDistinct) {
     EXPECT_EQ(seen.size(), 8u);
     EXPECT_NE(nn::ordered_color(7, 8), "#FDE725") << "stops short of viridis' pale yellow";
 }
+
+TEST(ConfusionCounts, CountTrueClassByRowAndGuessByColumn) {
+    const std::vector<int> labels{0, 0, 1, 2, 2, 2}, guesses{0, 1, 1, 2, 0, 2};
+    nn::Tensor counts = nn::confusion_counts(labels, guesses, 3);
+    ASSERT_EQ(counts.shape(), (std::vector<size_t>{3, 3}));
+    const float expected[3][3] = {{1, 1, 0}, {0, 1, 0}, {1, 0, 2}};
+    for (size_t r = 0; r < 3; ++r)
+        for (size_t c = 0; c < 3; ++c) EXPECT_EQ(counts(r, c), expected[r][c]) << "row " << r << ", column " << c;
+    EXPECT_THROW(nn::confusion_counts(labels, std::vector<int>{0, 1}, 3), std::invalid_argument);
+    EXPECT_THROW(nn::confusion_counts(std::vector<int>{3}, std::vector<int>{0}, 3), std::invalid_argument);
+    EXPECT_THROW(nn::confusion_counts(std::vector<int>{0}, std::vector<int>{-1}, 3), std::invalid_argument);
+}
+
+TEST(MisclassifiedImages, AreTheFirstWrongOnesInOrderTitledTrueThenGuess) {
+    nn::ImageSet set;
+    set.rows = 1, set.cols = 1;
+    set.images = nn::Tensor({5, 1});
+    for (size_t i = 0; i < 5; ++i) set.images[i] = float(i);
+    set.labels = {0, 1, 1, 0, 1};
+    const std::vector<int> guesses{1, 1, 0, 0, 0};  // wrong: examples 0, 2 and 4
+    const std::vector<std::string> names{"cat", "dog"};
+    std::vector<nn::Image> wrong = nn::misclassified_images(set, guesses, names, 2);
+    ASSERT_EQ(wrong.size(), 2u);
+    EXPECT_EQ(wrong[0].pixels, std::vector<float>{0.0f});
+    EXPECT_EQ(wrong[0].title, "cat -> dog");
+    EXPECT_EQ(wrong[1].pixels, std::vector<float>{2.0f});
+    EXPECT_EQ(wrong[1].title, "dog -> cat");
+    EXPECT_EQ(nn::misclassified_images(set, guesses, names).size(), 3u) << "the last example counts too";
+}

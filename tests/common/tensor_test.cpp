@@ -113,6 +113,14 @@ TEST(Argmax, FirstLargestValueWins) {
     EXPECT_EQ(nn::argmax(first), 0u);
 }
 
+TEST(Argmax, OfEachRowIsThatRowsClass) {
+    nn::Tensor scores({3, 3});
+    const float values[] = {0, 5, 1, /**/ 9, 2, 3, /**/ 1, 1, 4};
+    std::copy(std::begin(values), std::end(values), scores.data());
+    EXPECT_EQ(nn::argmax_rows(scores), (std::vector<int>{1, 0, 2}));
+    EXPECT_TRUE(nn::argmax_rows(nn::Tensor({0, 3})).empty());
+}
+
 }  // namespace
 
 TEST(Tensor, FromRowsLaysTheRowsOutOneAfterAnother) {

@@ -44,18 +44,6 @@ struct Settings {
     std::string save, load;
 };
 
-// Rows [begin, end) of a set, copied.
-nn::ImageSet rows_of(const nn::ImageSet& set, size_t begin, size_t end) {
-    nn::ImageSet part;
-    part.rows = set.rows;
-    part.cols = set.cols;
-    size_t d = set.images.dim(1);
-    part.images = Tensor({end - begin, d});
-    std::copy(set.images.data() + begin * d, set.images.data() + end * d, part.images.data());
-    part.labels.assign(set.labels.begin() + long(begin), set.labels.begin() + long(end));
-    return part;
-}
-
 // "[784, 30, 10]"
 std::string shape_of(const Network& net) {
     std::string shape;
@@ -101,24 +89,9 @@ void train_one_epoch(Network& net, const Tensor& X, const Tensor& Y, const bp::T
                     });
 }
 
-// The guess (index of the largest output) for every row of X.
-std::vector<int> guesses(const Network& net, const Tensor& X) {
-    Tensor outputs = bp::predict(net, X);
-    std::vector<int> guess(X.dim(0));
-    for (size_t i = 0; i < X.dim(0); ++i) guess[i] = int(nn::argmax(outputs.row(i)));
-    return guess;
-}
-
 void plot_misclassified(const nn::ImageSet& test, const std::vector<int>& guess, const std::string& data_set,
                         const std::vector<std::string>& names, nn::Outputs& out) {
-    const size_t shown = 24;
-    std::vector<nn::Image> images;
-    for (size_t i = 0; i < test.size() && images.size() < shown; ++i) {
-        if (guess[i] == test.labels[i]) continue;
-        auto pixels = test.images.row(i);
-        images.push_back(nn::Image{test.rows, test.cols, {pixels.begin(), pixels.end()},
-                                   names[size_t(test.labels[i])] + " -> " + names[size_t(guess[i])]});
-    }
+    std::vector<nn::Image> images = nn::misclassified_images(test, guess, names);
     if (images.empty()) return;
     nn::save_image_grid(images, 8, out.path("fashion_mlp_misclassified.png"), nn::Palette::Gray,
                         "The first misclassified " + data_set + " test images (true class -> the network's guess)",
@@ -131,8 +104,7 @@ void plot_misclassified(const nn::ImageSet& test, const std::vector<int>& guess,
 
 void plot_confusion(const nn::ImageSet& test, const std::vector<int>& guess, const std::string& data_set,
                     const std::vector<std::string>& names, nn::Outputs& out) {
-    Tensor confusion({kClasses, kClasses});
-    for (size_t i = 0; i < test.size(); ++i) confusion(size_t(test.labels[i]), size_t(guess[i])) += 1.0f;
+    Tensor confusion = nn::confusion_counts(test.labels, guess, kClasses);
     nn::save_png(nn::confusion_figure(confusion, names,
                                       data_set + " test confusion matrix (rows: true class, columns: the network's guess)",
                                       "guessed class"),
@@ -231,8 +203,8 @@ Sets load_sets(const nn::CommonOptions& opt, const Settings& s) {
         throw nn::UsageError("--validation " + std::to_string(held_out) + " leaves no training images (the set has " +
                              std::to_string(full.size()) + ")");
     // The validation images are the last ones, so --quick trains on the same first 10000.
-    sets.validation = rows_of(full, full.size() - held_out, full.size());
-    sets.train = rows_of(full, 0, full.size() - held_out);
+    sets.validation = nn::rows_of(full, full.size() - held_out, full.size());
+    sets.train = nn::rows_of(full, 0, full.size() - held_out);
     if (opt.quick) sets.train = nn::first_images(sets.train, 10000);
     sets.train_Y = bp::one_hot(sets.train.labels, kClasses);
     sets.validation_Y = bp::one_hot(sets.validation.labels, kClasses);
@@ -248,7 +220,7 @@ void evaluate_saved(const nn::CommonOptions& opt, const Settings& s) {
     std::printf("%s network loaded from %s\n%s", shape_of(net).c_str(), s.load.c_str(), bp::summary(net).c_str());
     nn::Outputs out(opt, kProgram);
     double test_cost = bp::mean_cost(net, sets.test.images, sets.test_Y);
-    std::vector<int> guess = guesses(net, sets.test.images);
+    std::vector<int> guess = nn::argmax_rows(bp::predict(net, sets.test.images));
     std::vector<std::string> names = nn::class_names_of(opt.data);
     const std::string data_set = nn::data_set_name(opt.data);
     plot_misclassified(sets.test, guess, data_set, names, out);
@@ -328,7 +300,7 @@ void plot_run(const Network& net, const Tensor& W0, const Settings& s, const nn:
                "The mean cost (left) and the accuracy (right) on the training and the test set after each "
                "epoch. Where the training curves keep improving and the test curves stop, the network "
                "has begun to learn its training images rather than clothes: it overfits.");
-    std::vector<int> guess = guesses(net, sets.test.images);
+    std::vector<int> guess = nn::argmax_rows(bp::predict(net, sets.test.images));
     std::vector<std::string> names = nn::class_names_of(opt.data);
     plot_misclassified(sets.test, guess, data_set, names, out);
     plot_confusion(sets.test, guess, data_set, names, out);

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -47,18 +48,6 @@ struct Sets {
     nn::ImageSet train, validation, test;
 };
 
-// Rows [begin, end) of a set, copied.
-nn::ImageSet rows_of(const nn::ImageSet& set, size_t begin, size_t end) {
-    nn::ImageSet part;
-    part.rows = set.rows;
-    part.cols = set.cols;
-    const size_t d = set.images.dim(1);
-    part.images = Tensor({end - begin, d});
-    std::copy(set.images.data() + begin * d, set.images.data() + end * d, part.images.data());
-    part.labels.assign(set.labels.begin() + long(begin), set.labels.begin() + long(end));
-    return part;
-}
-
 // The validation images are the last ones of the training set, never the test set's:
 // what --validation tunes, the test set only reports.
 Sets load_sets(const nn::CommonOptions& opt, const Settings& s) {
@@ -69,8 +58,8 @@ Sets load_sets(const nn::CommonOptions& opt, const Settings& s) {
     if (held_out >= full.size())
         throw nn::UsageError("--validation " + std::to_string(held_out) + " leaves no training images (the set has " +
                              std::to_string(full.size()) + ")");
-    sets.validation = rows_of(full, full.size() - held_out, full.size());
-    sets.train = rows_of(full, 0, full.size() - held_out);
+    sets.validation = nn::rows_of(full, full.size() - held_out, full.size());
+    sets.train = nn::rows_of(full, 0, full.size() - held_out);
     sets.test = std::move(test);
     if (opt.quick) {
         sets.train = nn::first_images(sets.train, 4000);
@@ -84,13 +73,6 @@ double peak_rss_mb() {
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     return double(usage.ru_maxrss) / 1024.0;
-}
-
-std::vector<int> guesses(cnn::Net& net, const Tensor& X) {
-    Tensor logits = cnn::predict(net, X);
-    std::vector<int> guess(X.dim(0));
-    for (size_t i = 0; i < X.dim(0); ++i) guess[i] = int(nn::argmax(logits.row(i)));
-    return guess;
 }
 
 // The first convolution's kernels, one image each (channel 0 of each: the input is gray).
@@ -115,8 +97,7 @@ void plot_filters(const cnn::Net& net, nn::Outputs& out) {
 
 void plot_confusion(const nn::ImageSet& test, const std::vector<int>& guess, const std::vector<std::string>& names,
                     nn::Outputs& out) {
-    Tensor confusion({names.size(), names.size()});
-    for (size_t i = 0; i < test.size(); ++i) confusion(size_t(test.labels[i]), size_t(guess[i])) += 1.0f;
+    Tensor confusion = nn::confusion_counts(test.labels, guess, names.size());
     nn::save_png(nn::confusion_figure(confusion, names, "Test confusion matrix (rows: true class, columns: the guess)",
                                       "guessed class"),
                  out.path("fashion_cnn_confusion.png"), {1000, 850});
@@ -127,18 +108,149 @@ void plot_confusion(const nn::ImageSet& test, const std::vector<int>& guess, con
 
 void plot_misclassified(const nn::ImageSet& test, const std::vector<int>& guess,
                         const std::vector<std::string>& names, nn::Outputs& out) {
-    std::vector<nn::Image> images;
-    for (size_t i = 0; i < test.size() && images.size() < 24; ++i) {
-        if (guess[i] == test.labels[i]) continue;
-        auto pixels = test.images.row(i);
-        images.push_back({test.rows, test.cols, {pixels.begin(), pixels.end()},
-                          names[size_t(test.labels[i])] + " -> " + names[size_t(guess[i])]});
-    }
+    std::vector<nn::Image> images = nn::misclassified_images(test, guess, names);
     if (images.empty()) return;
     nn::save_image_grid(images, 8, out.path("fashion_cnn_misclassified.png"), nn::Palette::Gray,
                         "The first misclassified test images (true class -> the guess)", {1700, 800});
     out.figure("fashion_cnn_misclassified.png",
                "The first test images the network gets wrong, each titled with its true class and its guess.");
+}
+
+// ---------------------------------------------------------------- looking inside
+
+// A map [H, W] as an image scaled to [0, 1] by its own largest |value| (each map has its
+// own range, and a dark map would otherwise hide its pattern), enlarged by whole pixels to
+// about `side` so that a 4 x 4 map is as visible as a 24 x 24 one: its cells show as blocks.
+nn::Image map_image(const float* map, size_t H, size_t W, size_t side, std::string title) {
+    float biggest = 0;
+    for (size_t i = 0; i < H * W; ++i) biggest = std::max(biggest, std::fabs(map[i]));
+    const size_t zoom = std::max<size_t>(1, side / std::max(H, W));
+    nn::Image image{H * zoom, W * zoom, std::vector<float>(H * W * zoom * zoom), std::move(title)};
+    for (size_t r = 0; r < image.rows; ++r)
+        for (size_t c = 0; c < image.cols; ++c)
+            image.pixels[r * image.cols + c] = biggest > 0 ? std::fabs(map[(r / zoom) * W + c / zoom]) / biggest : 0;
+    return image;
+}
+
+// The layers whose outputs are worth a look, with their names: each convolution's
+// output after its ReLU (and batch norm), "conv 1", and each pooling's, "pool 1". Their
+// indices l are for maps[l + 1].
+std::vector<std::pair<size_t, std::string>> map_layers(const cnn::Net& net) {
+    std::vector<std::pair<size_t, std::string>> shown;
+    int convs = 0, pools = 0;
+    for (size_t l = 0; l < net.layers.size(); ++l) {
+        const cnn::Kind kind = net.layers[l].kind;
+        if (kind == cnn::Kind::Conv) ++convs;
+        if (kind == cnn::Kind::Dense) break;  // the ReLUs of dense layers have no maps
+        if (kind == cnn::Kind::ReLU) shown.push_back({l, "conv " + std::to_string(convs)});
+        if (kind == cnn::Kind::MaxPool || kind == cnn::Kind::AvgPool)
+            shown.push_back({l, "pool " + std::to_string(++pools)});
+    }
+    return shown;
+}
+
+// One test image through the net: a row per layer, its first channels side by side.
+void plot_feature_maps(cnn::Net& net, const nn::ImageSet& test, const std::vector<std::string>& names,
+                       nn::Outputs& out) {
+    const size_t columns = 10, example = 0;
+    Tensor x({test.images.dim(1)});
+    std::copy_n(test.images.row(example).data(), x.size(), x.data());
+    const std::vector<Tensor> maps = cnn::feature_maps(net, x);
+    std::vector<nn::Image> images;
+    auto pad_row = [&] { while (images.size() % columns) images.push_back({1, 1, {0.0f}, ""}); };
+    images.push_back(map_image(x.data(), test.rows, test.cols, 24, "input: " + names[size_t(test.labels[example])]));
+    pad_row();
+    for (const auto& [l, layer] : map_layers(net)) {
+        const Tensor& map = maps[l + 1];  // [C, H, W]
+        const size_t C = map.dim(0), H = map.dim(1), W = map.dim(2);
+        for (size_t c = 0; c < std::min(C, columns); ++c)
+            images.push_back(map_image(map.data() + c * H * W, H, W, 24,
+                                       c == 0 ? layer + ": " + std::to_string(C) + "@" + std::to_string(H) + "x" +
+                                                    std::to_string(W)
+                                              : "ch " + std::to_string(c + 1)));
+        pad_row();
+    }
+    nn::save_image_grid(images, int(columns), out.path("fashion_cnn_feature_maps.png"), nn::Palette::Gray,
+                        "One test image through the net: the first " + std::to_string(columns) +
+                            " channels of each layer (white: strong)",
+                        {1500, int(150 * (images.size() / columns) + 80)});
+    out.figure("fashion_cnn_feature_maps.png",
+               "The first test image and what each layer makes of it: a row per layer (each convolution after its "
+               "ReLU, each pooling), its first channels side by side, each scaled to its own largest value. The "
+               "first layer's maps are the image seen through edge detectors; each pooling halves the maps; the "
+               "second convolution's 8 x 8 maps no longer look like the image, but like where its parts are.");
+}
+
+// The layer l of the second convolution's output (after its ReLU), or of the first's in
+// a net with one.
+size_t second_convolution(const cnn::Net& net) {
+    std::vector<size_t> convs;
+    for (const auto& [l, name] : map_layers(net))
+        if (name.starts_with("conv")) convs.push_back(l);
+    return convs.at(std::min<size_t>(1, convs.size() - 1));
+}
+
+// For the first live filters of the second convolution (a filter whose ReLU is 0 on every
+// test image has nothing to show), the test images whose map has the largest cell: what
+// the filter looks for, shown by the examples that excite it most.
+void plot_most_exciting(cnn::Net& net, const nn::ImageSet& test, nn::Outputs& out) {
+    const size_t l = second_convolution(net), filters = 8, top = 8;
+    const Tensor peaks = cnn::channel_peaks(net, test.images, l);  // [N, C]
+    const size_t N = peaks.dim(0), k = std::min(top, N);
+    std::vector<nn::Image> images;
+    std::vector<size_t> order(N);
+    for (size_t c = 0, shown = 0; c < peaks.dim(1) && shown < filters; ++c) {
+        std::iota(order.begin(), order.end(), size_t(0));
+        std::partial_sort(order.begin(), order.begin() + long(k), order.end(),
+                          [&](size_t a, size_t b) { return peaks(a, c) > peaks(b, c); });
+        if (!(peaks(order[0], c) > 0)) continue;
+        ++shown;
+        for (size_t j = 0; j < k; ++j) {
+            auto pixels = test.images.row(order[j]);
+            images.push_back({test.rows, test.cols, {pixels.begin(), pixels.end()},
+                              (j == 0 ? "filter " + std::to_string(c + 1) + ": " : "") + nn::fixed(peaks(order[j], c), 1)});
+        }
+    }
+    if (images.empty()) return;
+    nn::save_image_grid(images, int(top), out.path("fashion_cnn_exciting.png"), nn::Palette::Gray,
+                        "The test images that excite the second convolution's filters most "
+                        "(a row per filter, its peak activation above each)",
+                        {1400, int(170 * (images.size() / top) + 80)});
+    out.figure("fashion_cnn_exciting.png",
+               "For the first filters of the second convolution that some test image excites, the 8 test images "
+               "(of all of them) whose map has the largest cell. A filter of the second layer sees 14 x 14 pixels of "
+               "the input and is no longer an edge detector: its rows hold one kind of garment, or one part that "
+               "several kinds share (a sole, a sleeve, a strap).");
+}
+
+// Saliency maps (|d z_c / d x|, scaled to [0, 1]) of the class the net guesses, for the
+// first right and the first wrong guesses: which pixels that guess rests on.
+void plot_saliency(cnn::Net& net, const nn::ImageSet& test, const std::vector<int>& guess,
+                   const std::vector<std::string>& names, nn::Outputs& out) {
+    const size_t per_row = 4;
+    std::vector<nn::Image> images;
+    for (bool right : {true, false}) {
+        size_t found = 0;
+        for (size_t i = 0; i < test.size() && found < per_row; ++i) {
+            if ((guess[i] == test.labels[i]) != right) continue;
+            ++found;
+            Tensor x({test.images.dim(1)});
+            std::copy_n(test.images.row(i).data(), x.size(), x.data());
+            const Tensor map = cnn::saliency(net, x, size_t(guess[i]));
+            const std::string& truth = names[size_t(test.labels[i])];
+            images.push_back(map_image(x.data(), test.rows, test.cols, 28,
+                                       right ? truth : truth + " -> " + names[size_t(guess[i])]));
+            images.push_back(map_image(map.data(), test.rows, test.cols, 28, "saliency of " + names[size_t(guess[i])]));
+        }
+        while (images.size() % (2 * per_row)) images.push_back({1, 1, {0.0f}, ""});
+    }
+    nn::save_image_grid(images, int(2 * per_row), out.path("fashion_cnn_saliency.png"), nn::Palette::Gray,
+                        "Saliency maps |dz/dx| of the guessed class: right guesses (top), wrong ones (bottom)",
+                        {1700, 520});
+    out.figure("fashion_cnn_saliency.png",
+               "Each test image beside its saliency map: the size of the gradient of the guessed class's score with "
+               "respect to each pixel (white: the pixels whose change would move the score most). Top row: the "
+               "first right guesses; bottom row: the first wrong ones, with the class they were taken for.");
 }
 
 void plot_curves(const nn::MetricsLog& log, bool validation, nn::Outputs& out) {
@@ -235,11 +347,14 @@ int main(int argc, char** argv) {
         log.write_csv(out.path("fashion_cnn.csv"));
         times.write_csv(out.path("fashion_cnn_seconds.csv"));
         plot_curves(log, validation, out);
-        std::vector<int> guess = guesses(net, sets.test.images);
+        std::vector<int> guess = nn::argmax_rows(cnn::predict(net, sets.test.images));
         std::vector<std::string> names = nn::class_names_of(opt.data);
         plot_filters(net, out);
         plot_confusion(sets.test, guess, names, out);
         plot_misclassified(sets.test, guess, names, out);
+        plot_feature_maps(net, sets.test, names, out);
+        plot_most_exciting(net, sets.test, out);
+        plot_saliency(net, sets.test, guess, names, out);
 
         const std::vector<double>& last = log.rows().back();
         std::vector<std::pair<std::string, std::string>> result{
