@@ -193,6 +193,23 @@ TEST(ArchitectureDiagram, ASheetIsAsWideAsItsMapHasColumns) {
     const double in = horizontal_extent(drawn[0]) / left_edge_height(drawn[0]);
     const double out = horizontal_extent(drawn[1]) / left_edge_height(drawn[1]);
     EXPECT_NEAR(in / out, (14.0 / 28) / (10.0 / 24), 1e-4);
+    const std::vector<std::string> shapes{"1 @ 28x14", "2 @ 24x10", "10"};
+    EXPECT_EQ(shape_labels(texts_left_to_right(labels(script_of("conv5x5x2-dense10", {1, 28, 14})))), shapes)
+        << "C @ HxW: rows first";
+}
+
+TEST(ArchitectureDiagram, LabelsAreNotEnhancedText) {
+    // gnuplot 5.4 forgets the "noenhanced" that add_labels() writes first at the next
+    // label option, and "@" in enhanced text is a phantom box: "20 @ 24x24" would print
+    // as "20 24x24". So it must come again after the options.
+    Drawn drawn = drawn_by(script_of(kLeNet));
+    size_t clauses = 0;
+    for (const std::string& style : drawn.styles) {
+        if (style.find("with labels") == std::string::npos) continue;
+        ++clauses;
+        EXPECT_NE(style.find("center noenhanced notitle"), std::string::npos) << style;
+    }
+    EXPECT_GT(clauses, 0u);
 }
 
 TEST(ArchitectureDiagram, LabelsOfNeighboursDoNotOverlap) {
@@ -206,5 +223,52 @@ TEST(ArchitectureDiagram, LabelsOfNeighboursDoNotOverlap) {
             EXPECT_GT(all[i].x - all[i - 1].x, half_widths) << spec << ": \"" << all[i - 1].text << "\" and \""
                                                             << all[i].text << "\"";
         }
+    }
+}
+
+namespace {
+
+// "set xrange [lo:hi]" of the script, as {lo, hi}.
+std::pair<double, double> range_of(const std::string& script, const std::string& axis) {
+    size_t at = script.find("set " + axis + "range [");
+    EXPECT_NE(at, std::string::npos) << axis;
+    if (at == std::string::npos) return {0, 0};
+    std::istringstream in(script.substr(at + 12));
+    std::pair<double, double> range;
+    char colon = 0;
+    in >> range.first >> colon >> range.second;
+    return range;
+}
+
+}  // namespace
+
+TEST(ArchitectureDiagram, BothSpecsFitAReadablePictureWithEverythingInside) {
+    for (const char* spec : {kLeNet, kPadded}) {
+        nn::Rng rng(1);
+        cnn::Net net = cnn::make_net(spec, {1, 28, 28}, rng);
+        const std::string script = cnn::architecture_figure(net, spec).script();
+        // Pixels: the 28 rows of the input some 200 tall, the 4 or 7 rows of the last
+        // maps still a few lines of text tall, the whole no taller than a page is wide.
+        double tallest = 0, lowest = 1e9;
+        for (const auto& polygon : polygons(script)) {
+            tallest = std::max(tallest, left_edge_height(polygon));
+            lowest = std::min(lowest, left_edge_height(polygon));
+        }
+        EXPECT_GT(tallest, 150) << spec;
+        EXPECT_LT(tallest, 300) << spec;
+        EXPECT_GT(lowest, 20) << spec;
+        const nn::Size size = cnn::architecture_size(net);
+        EXPECT_LT(size.height, 600) << spec;
+        EXPECT_LT(size.width, 2400) << spec;
+        auto [x0, x1] = range_of(script, "x");
+        auto [y0, y1] = range_of(script, "y");
+        EXPECT_LT(x1 - x0, size.width) << spec << ": a unit is a pixel";
+        EXPECT_LT(y1 - y0, size.height) << spec;
+        for (const auto& polygon : polygons(script))
+            for (const Point& p : polygon) {
+                EXPECT_TRUE(p.x > x0 && p.x < x1 && p.y > y0 && p.y < y1) << spec << ": (" << p.x << ", " << p.y << ")";
+            }
+        for (const Label& label : labels(script))
+            EXPECT_TRUE(label.x > x0 && label.x < x1 && label.y > y0 && label.y < y1) << spec << ": " << label.text;
     }
 }

@@ -29,7 +29,8 @@ int main(int argc, char** argv) {
         cli.option("net", spec, "the network, e.g. conv3x3x32p1-bn-pool2-dense128-dropout0.5-dense10", {}, "SPEC");
         nn::CommonOptions opt = cli.parse(argc, argv);
         nn::Rng rng(opt.seed);
-        // Built before the output folder is touched, so that a bad spec leaves nothing.
+        // Built before nn::Outputs creates the folder and clears the last run's files, so
+        // that a bad spec is refused with the folder as it was.
         cnn::Net net = cnn::make_net(spec, {1, 28, 28}, rng);
         nn::Outputs out(opt, kProgram);
         std::printf("%s\n%s", spec.c_str(), cnn::summary(net).c_str());
