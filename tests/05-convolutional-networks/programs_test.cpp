@@ -14,7 +14,7 @@ using namespace programs;
 
 #define REQUIRE_CHAPTER5(dir) REQUIRE_PROGRAMS(dir, "05-convolutional-networks", "gradient_check")
 
-const std::vector<std::string> kPrograms{"gradient_check", "conv_speed", "fashion_cnn", "kernels"};
+const std::vector<std::string> kPrograms{"architecture", "gradient_check", "conv_speed", "fashion_cnn", "kernels"};
 
 }  // namespace
 
@@ -35,6 +35,27 @@ TEST_P(Programs05_CommandLine, UnknownOptionIsOneLineAndExitTwo) {
 
 INSTANTIATE_TEST_SUITE_P(Chapter5, Programs05_CommandLine, testing::ValuesIn(kPrograms),
                          [](const testing::TestParamInfo<std::string>& info) { return info.param; });
+
+// Needs no data set: the net is only built, summed up and drawn.
+TEST(Programs05_Architecture, QuickRunDrawsLeNetAndCountsWhatFashionCnnTrains) {
+    REQUIRE_CHAPTER5(dir);
+    ScratchDir tmp;
+    ProcessRun run = expect_quick_run(*dir, "architecture", tmp / "out", tmp.path());
+    std::string result = result_line(run.out);
+    EXPECT_EQ(result_value(result, "parameters"), "85670") << run.out;
+    EXPECT_EQ(result_value(result, "multiply_adds"), "1633000") << run.out;
+    EXPECT_NE(run.out.find("85,670"), std::string::npos) << "the summary table:\n" << run.out;
+    Manifest manifest = read_manifest(tmp / "out" / "architecture.manifest");
+    EXPECT_EQ(manifest.figures, std::vector<std::string>{"architecture.png"});
+}
+
+TEST(Programs05_Architecture, ANetWhoseKernelDoesNotFitIsOneLineAndExitTwo) {
+    REQUIRE_CHAPTER5(dir);
+    // 28 -> conv 9: 20 -> pool 2: 10 cells, which a kernel of 11 does not fit (one of 9 would).
+    expect_rejected_naming(*dir, "architecture", {"--net", "conv9x9x2-pool2-conv11x11x4-dense10"},
+                           {"'conv11x11x4'", "does not fit"});
+    expect_rejected_naming(*dir, "architecture", {"--net", "conv5x5x20-pool2"}, {"--net", "dense"});
+}
 
 TEST(Programs05_GradientCheck, EveryLayerAgreesWithCentralDifferences) {
     REQUIRE_CHAPTER5(dir);
