@@ -392,7 +392,9 @@ Figure& Figure::add_labels(const std::vector<double>& x, const std::vector<doubl
         std::replace(text.begin(), text.end(), '\n', ' ');
         data += num(x[i]) + " " + num(y[i]) + " \"" + text + "\"\n";
     }
-    std::string clause = block_name(layers_.size()) + " using 1:2:3 with labels noenhanced " + style + " notitle";
+    // noenhanced last: gnuplot 5.4 turns enhanced text back on at a label option after it,
+    // and "20 @ 24x24" would lose its "@".
+    std::string clause = block_name(layers_.size()) + " using 1:2:3 with labels " + style + " noenhanced notitle";
     layers_.push_back(layer("labels", clause, data));
     return *this;
 }

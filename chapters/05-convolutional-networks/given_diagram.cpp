@@ -30,10 +30,7 @@ const double kPad = 14;        // between a label and what is beside it
 const double kLabelDrop = 16;  // from a drawing's bottom to its label's centre
 
 const char* const kOutline = "#333333";
-// gnuplot 5.4 reads the "noenhanced" that add_labels() puts first and then forgets it
-// at the next label option: said again last, or the "@" of "20 @ 24x24" is taken for
-// enhanced text's phantom box and vanishes.
-const char* const kLabelStyle = "center noenhanced";
+const char* const kLabelStyle = "center";
 
 struct Element {
     std::vector<size_t> shape;  // [C, H, W]: a stack of sheets; [n]: a bar

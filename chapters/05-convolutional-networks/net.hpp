@@ -32,6 +32,9 @@
 
 namespace cnn {
 
+// The chapter's LeNet-style net (section 9), the default of its programs.
+inline constexpr const char* kLeNet = "conv5x5x20-pool2-conv5x5x40-pool2-dense100-dense10";
+
 enum class Kind { Conv, BatchNorm, ReLU, MaxPool, AvgPool, Flatten, Dense, Dropout };
 
 struct Layer {

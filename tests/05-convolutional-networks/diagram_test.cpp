@@ -15,7 +15,6 @@
 
 namespace {
 
-const char* const kLeNet = "conv5x5x20-pool2-conv5x5x40-pool2-dense100-dense10";
 const char* const kPadded = "conv3x3x32p1-bn-pool2-conv3x3x64p1-bn-pool2-dense128-dropout0.5-dense10";
 
 struct Point {
@@ -137,7 +136,7 @@ double horizontal_extent(const std::vector<Point>& polygon) {
 
 TEST(ArchitectureDiagram, LeNetsShapesAreLabelledLeftToRightFromEachLayersOutput) {
     const std::vector<std::string> shapes{"1 @ 28x28", "20 @ 24x24", "20 @ 12x12", "40 @ 8x8", "40 @ 4x4", "100", "10"};
-    EXPECT_EQ(shape_labels(texts_left_to_right(labels(script_of(kLeNet)))), shapes);
+    EXPECT_EQ(shape_labels(texts_left_to_right(labels(script_of(cnn::kLeNet)))), shapes);
 }
 
 TEST(ArchitectureDiagram, EachOperationIsNamedBetweenTheShapesItJoins) {
@@ -169,11 +168,11 @@ TEST(ArchitectureDiagram, AStackHasOneSheetPerChannelUpToEight) {
         EXPECT_EQ(polygons(script_of("conv3x3x" + std::to_string(channels) + "-dense10")).size(), expected)
             << channels << " channels";
     }
-    EXPECT_EQ(polygons(script_of(kLeNet)).size(), 1u + 4 * 8 + 2) << "four stacks of 20 or 40 channels, two bars";
+    EXPECT_EQ(polygons(script_of(cnn::kLeNet)).size(), 1u + 4 * 8 + 2) << "four stacks of 20 or 40 channels, two bars";
 }
 
 TEST(ArchitectureDiagram, ASheetIsAsTallAsItsMapHasRows) {
-    std::vector<std::vector<Point>> drawn = polygons(script_of(kLeNet));
+    std::vector<std::vector<Point>> drawn = polygons(script_of(cnn::kLeNet));
     ASSERT_EQ(drawn.size(), 35u);
     // drawn: the input's sheet, then 8 sheets for each of the maps [20, 24, 24],
     // [20, 12, 12], [40, 8, 8], [40, 4, 4], then the bars of 100 and 10.
@@ -199,10 +198,10 @@ TEST(ArchitectureDiagram, ASheetIsAsWideAsItsMapHasColumns) {
 }
 
 TEST(ArchitectureDiagram, LabelsAreNotEnhancedText) {
-    // gnuplot 5.4 forgets the "noenhanced" that add_labels() writes first at the next
-    // label option, and "@" in enhanced text is a phantom box: "20 @ 24x24" would print
-    // as "20 24x24". So it must come again after the options.
-    Drawn drawn = drawn_by(script_of(kLeNet));
+    // gnuplot 5.4 forgets a "noenhanced" at the next label option, and "@" in enhanced
+    // text is a phantom box: "20 @ 24x24" would print as "20 24x24". So it must come
+    // after the options.
+    Drawn drawn = drawn_by(script_of(cnn::kLeNet));
     size_t clauses = 0;
     for (const std::string& style : drawn.styles) {
         if (style.find("with labels") == std::string::npos) continue;
@@ -215,7 +214,7 @@ TEST(ArchitectureDiagram, LabelsAreNotEnhancedText) {
 TEST(ArchitectureDiagram, LabelsOfNeighboursDoNotOverlap) {
     // Each label's width at the 7.5 pixels a character the layout allows: the shape
     // labels are side by side on no common line, so only x is compared, label to label.
-    for (const char* spec : {kLeNet, kPadded}) {
+    for (const char* spec : {cnn::kLeNet, kPadded}) {
         std::vector<Label> all = labels(script_of(spec));
         std::sort(all.begin(), all.end(), [](const Label& a, const Label& b) { return a.x < b.x; });
         for (size_t i = 1; i < all.size(); ++i) {
@@ -243,7 +242,7 @@ std::pair<double, double> range_of(const std::string& script, const std::string&
 }  // namespace
 
 TEST(ArchitectureDiagram, BothSpecsFitAReadablePictureWithEverythingInside) {
-    for (const char* spec : {kLeNet, kPadded}) {
+    for (const char* spec : {cnn::kLeNet, kPadded}) {
         nn::Rng rng(1);
         cnn::Net net = cnn::make_net(spec, {1, 28, 28}, rng);
         const std::string script = cnn::architecture_figure(net, spec).script();

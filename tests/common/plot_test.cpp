@@ -268,7 +268,7 @@ TEST(FigureScript, LabelsAreQuotedOneLineEachAndStayOutOfTheLegend) {
     std::string script = figure.script();
     EXPECT_NE(script.find("0 2 \"z = +\"\n"), std::string::npos) << script;
     EXPECT_NE(script.find("1 3 \"say 'hi' there\"\n"), std::string::npos) << script;
-    EXPECT_NE(script.find("using 1:2:3 with labels noenhanced offset 0,1 notitle"), std::string::npos) << script;
+    EXPECT_NE(script.find("using 1:2:3 with labels offset 0,1 noenhanced notitle"), std::string::npos) << script;
     EXPECT_THROW(figure.add_labels({0}, {0, 1}, {"a"}), std::invalid_argument);
 }
 

@@ -16,8 +16,6 @@
 namespace {
 
 const char* const kProgram = "architecture";
-// The same default as fashion_cnn's, so that the figure is the net it trains.
-const char* const kLeNet = "conv5x5x20-pool2-conv5x5x40-pool2-dense100-dense10";
 
 }  // namespace
 
@@ -25,7 +23,7 @@ int main(int argc, char** argv) {
     return nn::run_program(argc, argv, [&] {
         nn::Cli cli(kProgram, "A convolutional network drawn as stacks of feature maps, with its summary table",
                     "out/05-convolutional-networks");
-        std::string spec = kLeNet;
+        std::string spec = cnn::kLeNet;
         cli.option("net", spec, "the network, e.g. conv3x3x32p1-bn-pool2-dense128-dropout0.5-dense10", {}, "SPEC");
         nn::CommonOptions opt = cli.parse(argc, argv);
         nn::Rng rng(opt.seed);

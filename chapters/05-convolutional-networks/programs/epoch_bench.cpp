@@ -34,7 +34,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const char* const kLeNet = "conv5x5x20-pool2-conv5x5x40-pool2-dense100-dense10";
 const size_t kBatch = 64;
 
 // The multiply-adds of one example's training step: forward, then the backward products.
@@ -52,7 +51,7 @@ size_t training_multiply_adds(const cnn::Net& net) {
 
 nn::PeerEpoch our_epoch(const nn::ImageSet& train, const nn::ImageSet& test, uint64_t seed) {
     nn::Rng rng(seed);
-    cnn::Net net = cnn::make_net(kLeNet, {1, 28, 28}, rng);
+    cnn::Net net = cnn::make_net(cnn::kLeNet, {1, 28, 28}, rng);
     cnn::NetTraining training(net, train.images, train.labels, rng);
     gd::Optimizer optimizer = gd::Optimizer::make("momentum", 0.01f);
     nn::Trainer trainer(training, [&](const nn::Step&, std::span<const nn::Parameter> parameters) {
@@ -89,9 +88,9 @@ int main(int argc, char** argv) {
         std::string why;
         std::optional<nn::Peer> peer = nn::find_peer(fs::path(peers) / "torch_lenet.py", python, why);
         nn::Rng rng(opt.seed);
-        const cnn::Net net = cnn::make_net(kLeNet, {1, 28, 28}, rng);
+        const cnn::Net net = cnn::make_net(cnn::kLeNet, {1, 28, 28}, rng);
         const double flops = 2.0 * double(training_multiply_adds(net)) * double(train.size());
-        std::printf("%s: one epoch over %zu images, mini-batches of %zu, momentum, 1 thread (gemm() %s)\n", kLeNet,
+        std::printf("%s: one epoch over %zu images, mini-batches of %zu, momentum, 1 thread (gemm() %s)\n", cnn::kLeNet,
                     train.size(), kBatch, nn::gemm_kernel_name());
         if (peer)
             std::printf("PyTorch %s: %s %s 1 %zu\n", peer->version.c_str(), python.c_str(), peer->script.c_str(),
@@ -124,7 +123,7 @@ int main(int argc, char** argv) {
                     rounds);
 
         log.write_csv(out.path("epoch_bench.csv"));
-        nn::save_epoch_bars({{"LeNet-style CNN\n" + std::string(kLeNet), ours->seconds,
+        nn::save_epoch_bars({{"LeNet-style CNN\n" + std::string(cnn::kLeNet), ours->seconds,
                               theirs ? std::optional(theirs->seconds) : std::nullopt}},
                             "One epoch over " + std::to_string(train.size()) + " " + nn::data_set_name(opt.data) +
                                 " images, 1 thread, mini-batches of 64",

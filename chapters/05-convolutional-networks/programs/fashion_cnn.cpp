@@ -34,10 +34,9 @@ namespace {
 using nn::Tensor;
 
 const char* const kProgram = "fashion_cnn";
-const char* const kLeNet = "conv5x5x20-pool2-conv5x5x40-pool2-dense100-dense10";
 
 struct Settings {
-    std::string net = kLeNet, optimizer = "momentum", schedule = "cosine";
+    std::string net = cnn::kLeNet, optimizer = "momentum", schedule = "cosine";
     float eta = 0.05f;
     float weight_decay = 0.005f;
     int batch = 64;
