@@ -37,12 +37,6 @@ std::string refusal(const std::string& spec, std::vector<size_t> input = {1, 28,
     return "(accepted)";
 }
 
-Tensor random_tensor(std::vector<size_t> shape, nn::Rng& rng) {
-    Tensor T(std::move(shape));
-    for (float& t : T.span()) t = rng.normal();
-    return T;
-}
-
 }  // namespace
 
 TEST(CnnSpec, LeNetIsTheLayersOfTheTextWithTheReLUsAndTheFlattenBetween) {
@@ -119,7 +113,7 @@ TEST(CnnBackward, EveryParameterOfAWholeNetAgreesWithCentralDifferences) {
     for (cnn::Layer& layer : net.layers)  // biases off 0, gamma off 1: their gradients are tested too
         if (layer.kind == Kind::Conv) for (float& b : layer.conv.b) b = rng.normal(0.0f, 0.1f);
         else if (layer.kind == Kind::BatchNorm) for (float& g : layer.bn.gamma) g = rng.uniform(0.5f, 1.5f);
-    Tensor X = random_tensor({4, 2 * 10 * 10}, rng);
+    Tensor X = nn::normal_tensor({4, 2 * 10 * 10}, rng);
     const std::vector<int> labels{0, 2, 1, 2};
     cnn::Pass pass;
     cnn::Gradients grads;
@@ -151,7 +145,7 @@ TEST(CnnBackward, EveryParameterOfAWholeNetAgreesWithCentralDifferences) {
 TEST(CnnInference, AnExamplesLogitsDoNotDependOnItsBatch) {
     nn::Rng rng(5);
     cnn::Net net = cnn::make_net("conv3x3x4-bn-pool2-dense3", {1, 8, 8}, rng);
-    Tensor X = random_tensor({6, 64}, rng);
+    Tensor X = nn::normal_tensor({6, 64}, rng);
     cnn::Pass pass;
     cnn::forward(net, X, cnn::Mode::Train, pass);  // moves the running statistics off 0 and 1
     Tensor all = cnn::predict(net, X);

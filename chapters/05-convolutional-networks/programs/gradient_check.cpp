@@ -47,12 +47,6 @@ struct Row {
     nn::GradCheckResult check;
 };
 
-Tensor random_tensor(std::vector<size_t> shape, nn::Rng& rng) {
-    Tensor T(std::move(shape));
-    for (float& t : T.span()) t = rng.normal();
-    return T;
-}
-
 // L = sum G (.) Y in double.
 double weighted_sum(const Tensor& G, const Tensor& Y) {
     double sum = 0;
@@ -79,13 +73,13 @@ struct ConvCase {
 
 void check_conv(const ConvCase& c, bool fast, double eps, nn::Rng& rng, std::vector<Row>& rows) {
     cnn::Conv2d conv;
-    conv.K = random_tensor({c.C_out, c.C, c.kh, c.kw}, rng);
+    conv.K = nn::normal_tensor({c.C_out, c.C, c.kh, c.kw}, rng);
     conv.b.resize(c.C_out);
     for (float& b : conv.b) b = rng.normal();
     conv.stride = c.stride;
     conv.padding = c.padding;
-    Tensor X = random_tensor({c.B, c.C, c.H, c.W}, rng);
-    Tensor G = random_tensor(cnn::output_shape(conv, X.shape()), rng);
+    Tensor X = nn::normal_tensor({c.B, c.C, c.H, c.W}, rng);
+    Tensor G = nn::normal_tensor(cnn::output_shape(conv, X.shape()), rng);
 
     cnn::ConvWorkspace work;
     Tensor Y, dK, dX;
@@ -126,7 +120,7 @@ void check_pool(bool max, size_t H, size_t W, size_t size, size_t stride, double
         else cnn::avg_pool_forward(X, size, stride, Y);
     };
     forward();
-    Tensor G = random_tensor(Y.shape(), rng);
+    Tensor G = nn::normal_tensor(Y.shape(), rng);
     if (max) cnn::max_pool_backward(G, argmax, dX);
     else cnn::avg_pool_backward(G, size, stride, dX);
     auto loss = [&] { forward(); return weighted_sum(G, Y); };
@@ -141,9 +135,9 @@ void check_batch_norm(size_t B, size_t C, size_t H, size_t W, double eps, nn::Rn
         bn.gamma[c] = rng.uniform(0.5f, 2.0f);
         bn.beta[c] = rng.normal();
     }
-    Tensor X = random_tensor({B, C, H, W}, rng);
+    Tensor X = nn::normal_tensor({B, C, H, W}, rng);
     for (float& x : X.span()) x = 3.0f * x + 1.0f;  // a mean and a spread to take out
-    Tensor G = random_tensor(X.shape(), rng), Y, dX;
+    Tensor G = nn::normal_tensor(X.shape(), rng), Y, dX;
     cnn::BatchNormCache cache;
     std::vector<float> dgamma, dbeta;
     cnn::batch_norm_forward(bn, X, cnn::Mode::Train, Y, cache);
