@@ -45,4 +45,13 @@ GradCheckResult check_gradient(const std::function<double()>& loss, std::span<fl
     return result;
 }
 
+GradCheckResult check_gradient_against_largest(const std::function<double()>& loss,
+                                               std::span<float> params,
+                                               std::span<const float> analytic, double eps,
+                                               double floor) {
+    double largest = 0;
+    for (float a : analytic) largest = std::max(largest, double(std::fabs(a)));
+    return check_gradient(loss, params, analytic, eps, std::max(largest, floor));
+}
+
 }  // namespace nn

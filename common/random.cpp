@@ -85,6 +85,18 @@ size_t Rng::below(size_t n) {
     return static_cast<size_t>(product >> 64);
 }
 
+Tensor normal_tensor(std::vector<size_t> shape, Rng& rng) {
+    Tensor t(std::move(shape));
+    for (float& x : t.span()) x = rng.normal();
+    return t;
+}
+
+Tensor uniform_tensor(std::vector<size_t> shape, Rng& rng, float lo, float hi) {
+    Tensor t(std::move(shape));
+    for (float& x : t.span()) x = rng.uniform(lo, hi);
+    return t;
+}
+
 std::vector<size_t> Rng::permutation(size_t n) {
     std::vector<size_t> items(n);
     std::iota(items.begin(), items.end(), size_t{0});

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/tensor.hpp"
+
 namespace nn {
 
 class Rng {
@@ -37,5 +39,13 @@ private:
     bool has_spare_normal_ = false;
     float spare_normal_ = 0.0f;
 };
+
+// A tensor of the shape whose entries, in row-major order, are independent draws of
+// rng.normal(): mean 0, standard deviation 1. One call of normal() per entry, so the
+// same generator state gives the same tensor.
+Tensor normal_tensor(std::vector<size_t> shape, Rng& rng);
+
+// The same with rng.uniform(lo, hi): independent and uniform on [lo, hi).
+Tensor uniform_tensor(std::vector<size_t> shape, Rng& rng, float lo, float hi);
 
 }  // namespace nn

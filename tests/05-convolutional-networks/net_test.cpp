@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cmath>
 #include <string>
 #include <vector>
 
@@ -35,12 +34,6 @@ std::string refusal(const std::string& spec, std::vector<size_t> input = {1, 28,
         return e.what();
     }
     return "(accepted)";
-}
-
-Tensor random_tensor(std::vector<size_t> shape, nn::Rng& rng) {
-    Tensor T(std::move(shape));
-    for (float& t : T.span()) t = rng.normal();
-    return T;
 }
 
 }  // namespace
@@ -119,7 +112,7 @@ TEST(CnnBackward, EveryParameterOfAWholeNetAgreesWithCentralDifferences) {
     for (cnn::Layer& layer : net.layers)  // biases off 0, gamma off 1: their gradients are tested too
         if (layer.kind == Kind::Conv) for (float& b : layer.conv.b) b = rng.normal(0.0f, 0.1f);
         else if (layer.kind == Kind::BatchNorm) for (float& g : layer.bn.gamma) g = rng.uniform(0.5f, 1.5f);
-    Tensor X = random_tensor({4, 2 * 10 * 10}, rng);
+    Tensor X = nn::normal_tensor({4, 2 * 10 * 10}, rng);
     const std::vector<int> labels{0, 2, 1, 2};
     cnn::Pass pass;
     cnn::Gradients grads;
@@ -138,11 +131,9 @@ TEST(CnnBackward, EveryParameterOfAWholeNetAgreesWithCentralDifferences) {
     for (float g : params[1].gradient) EXPECT_NEAR(g, 0.0f, 1e-6);
     for (size_t i = 0; i < params.size(); ++i) {
         std::vector<float> analytic(params[i].gradient.begin(), params[i].gradient.end());
-        double largest = 0;
-        for (float a : analytic) largest = std::max(largest, double(std::fabs(a)));
         // The floor 5e-3: the cost's float rounding over 2 eps leaves about 1e-5 in every
         // numeric derivative, the whole of one whose true value is 0.
-        nn::GradCheckResult check = nn::check_gradient(cost, params[i].value, analytic, 1e-3, std::max(largest, 5e-3));
+        nn::GradCheckResult check = nn::check_gradient_against_largest(cost, params[i].value, analytic, 1e-3, 5e-3);
         EXPECT_LT(check.max_relative_error, 1e-2)
             << "parameter " << i << ": analytic " << check.analytic << ", numeric " << check.numeric;
     }
@@ -151,7 +142,7 @@ TEST(CnnBackward, EveryParameterOfAWholeNetAgreesWithCentralDifferences) {
 TEST(CnnInference, AnExamplesLogitsDoNotDependOnItsBatch) {
     nn::Rng rng(5);
     cnn::Net net = cnn::make_net("conv3x3x4-bn-pool2-dense3", {1, 8, 8}, rng);
-    Tensor X = random_tensor({6, 64}, rng);
+    Tensor X = nn::normal_tensor({6, 64}, rng);
     cnn::Pass pass;
     cnn::forward(net, X, cnn::Mode::Train, pass);  // moves the running statistics off 0 and 1
     Tensor all = cnn::predict(net, X);

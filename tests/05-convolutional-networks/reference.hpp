@@ -49,10 +49,9 @@ struct Grid {
 
 // ---------------------------------------------------------------- helpers
 
+// Uniform on [lo, hi), the tests' default range.
 inline Tensor random_tensor(const std::vector<size_t>& shape, nn::Rng& rng, float lo = -1, float hi = 1) {
-    Tensor t(shape);
-    for (float& x : t.span()) x = rng.uniform(lo, hi);
-    return t;
+    return nn::uniform_tensor(shape, rng, lo, hi);
 }
 
 // A [B, C, H, W] tensor from its values in row-major order.

@@ -66,6 +66,27 @@ def cost(output, y, kind):
     return F.cross_entropy(output, y)
 
 
+def train_epochs(name, threads, epochs, layers, optimizer, loss, x_train, y_train, x_test, y_test, batch):
+    """Trains layers for epochs epochs, each a pass over the training set in a fresh random
+    order (torch.randperm), in mini-batches of batch rows: optimizer steps on the mean
+    loss(layers(x), y) of each. After each epoch, prints the line epoch_bench reads
+    (common/peer.cpp), its seconds the training loop alone, not the test evaluation."""
+    for epoch in range(1, epochs + 1):
+        order = torch.randperm(len(x_train))
+        start = time.perf_counter()
+        for first in range(0, len(x_train), batch):
+            rows = order[first:first + batch]
+            mean_loss = loss(layers(x_train[rows]), y_train[rows])
+            optimizer.zero_grad()
+            mean_loss.backward()
+            optimizer.step()
+        seconds = time.perf_counter() - start
+        with torch.no_grad():
+            accuracy = (layers(x_test).argmax(1) == y_test).float().mean().item()
+        print(f"{name} threads={threads} epoch={epoch} seconds={seconds:.2f} "
+              f"samples_per_s={len(x_train) / seconds:.0f} test_acc={accuracy:.4f}", flush=True)
+
+
 def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
@@ -77,20 +98,8 @@ def main():
     x_train, y_train, x_test, y_test = load(folder)
     layers, batch, eta, kind = network(model)
     sgd = torch.optim.SGD(layers.parameters(), lr=eta)
-    for epoch in range(1, epochs + 1):
-        order = torch.randperm(TRAINING_IMAGES)
-        start = time.perf_counter()
-        for first in range(0, TRAINING_IMAGES, batch):
-            rows = order[first:first + batch]
-            loss = cost(layers(x_train[rows]), y_train[rows], kind)
-            sgd.zero_grad()
-            loss.backward()
-            sgd.step()
-        seconds = time.perf_counter() - start
-        with torch.no_grad():
-            accuracy = (layers(x_test).argmax(1) == y_test).float().mean().item()
-        print(f"{model} threads={threads} epoch={epoch} seconds={seconds:.2f} "
-              f"samples_per_s={TRAINING_IMAGES / seconds:.0f} test_acc={accuracy:.4f}", flush=True)
+    train_epochs(model, threads, epochs, layers, sgd, lambda output, y: cost(output, y, kind),
+                 x_train, y_train, x_test, y_test, batch)
 
 
 if __name__ == "__main__":

@@ -50,20 +50,14 @@ struct Timing {
     double seconds = 0, gflops = 0, unroll_share = 0;  // unroll: im2col or col2im
 };
 
-Tensor random_tensor(std::vector<size_t> shape, nn::Rng& rng) {
-    Tensor T(std::move(shape));
-    for (float& t : T.span()) t = rng.normal();
-    return T;
-}
-
 void time_layer(const Layer& L, size_t B, int repeats, nn::Rng& rng, std::vector<Timing>& timings) {
     cnn::Conv2d conv = cnn::make_conv(L.C, L.C_out, L.k, 1, 0, rng);
-    Tensor X = random_tensor({B, L.C, L.H, L.W}, rng);
+    Tensor X = nn::normal_tensor({B, L.C, L.H, L.W}, rng);
     Tensor Y, dK, dX;
     std::vector<float> db;
     cnn::ConvWorkspace work;
     cnn::conv2d_forward(conv, X, Y, work);  // sizes the buffers, shapes Y
-    Tensor dY = random_tensor(Y.shape(), rng);
+    Tensor dY = nn::normal_tensor(Y.shape(), rng);
     // Forward: K cols; backward: dK = dY cols^T and dcols = K^T dY, twice the work.
     const double flops = 2.0 * double(B) * double(cnn::conv_multiply_adds(conv, L.H, L.W));
 

@@ -10,9 +10,7 @@
 //
 //   build/release/bin/05-convolutional-networks/gradient_check [--eps 1e-3]
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,28 +28,15 @@ using cnn::Tensor;
 // why); a wrong backward pass gives errors of order 1.
 const double kTolerance = 1e-2;
 
-// Each difference is measured against the largest entry of its gradient, not against
-// itself: L sums hundreds of float products, whose rounding, amplified by 1/(2 eps),
-// reaches about 1e-3 in every numeric derivative, a large part of the small ones (batch
-// norm's dX, nearly invariant to a shift of its input, has entries of 1e-4). Against
-// the largest entry, fp32 leaves about 1e-3 and a wrong formula still gives about 1.
-nn::GradCheckResult check(const std::function<double()>& loss, std::span<float> params,
-                          std::span<const float> analytic, double eps) {
-    double largest = 0;
-    for (float a : analytic) largest = std::max(largest, double(std::fabs(a)));
-    return nn::check_gradient(loss, params, analytic, eps, std::max(largest, 1e-4));
-}
+// Every check below measures each difference against the largest entry of its gradient
+// (floored at 1e-4), not against itself: L sums hundreds of float products, whose
+// rounding swamps the small entries, batch norm's dX among them
+// (nn::check_gradient_against_largest in common/gradcheck.hpp says more).
 
 struct Row {
     std::string layer, geometry, gradient;
     nn::GradCheckResult check;
 };
-
-Tensor random_tensor(std::vector<size_t> shape, nn::Rng& rng) {
-    Tensor T(std::move(shape));
-    for (float& t : T.span()) t = rng.normal();
-    return T;
-}
 
 // L = sum G (.) Y in double.
 double weighted_sum(const Tensor& G, const Tensor& Y) {
@@ -79,13 +64,13 @@ struct ConvCase {
 
 void check_conv(const ConvCase& c, bool fast, double eps, nn::Rng& rng, std::vector<Row>& rows) {
     cnn::Conv2d conv;
-    conv.K = random_tensor({c.C_out, c.C, c.kh, c.kw}, rng);
+    conv.K = nn::normal_tensor({c.C_out, c.C, c.kh, c.kw}, rng);
     conv.b.resize(c.C_out);
     for (float& b : conv.b) b = rng.normal();
     conv.stride = c.stride;
     conv.padding = c.padding;
-    Tensor X = random_tensor({c.B, c.C, c.H, c.W}, rng);
-    Tensor G = random_tensor(cnn::output_shape(conv, X.shape()), rng);
+    Tensor X = nn::normal_tensor({c.B, c.C, c.H, c.W}, rng);
+    Tensor G = nn::normal_tensor(cnn::output_shape(conv, X.shape()), rng);
 
     cnn::ConvWorkspace work;
     Tensor Y, dK, dX;
@@ -100,9 +85,12 @@ void check_conv(const ConvCase& c, bool fast, double eps, nn::Rng& rng, std::vec
     auto loss = [&] { forward(); return weighted_sum(G, Y); };
     const float B = float(c.B);
     const std::string layer = fast ? "conv, im2col + gemm" : "conv, loops";
-    rows.push_back({layer, c.geometry(), "dK", check(loss, conv.K.span(), scaled(dK.span(), B), eps)});
-    rows.push_back({layer, c.geometry(), "db", check(loss, conv.b, scaled(db, B), eps)});
-    rows.push_back({layer, c.geometry(), "dX", check(loss, X.span(), dX.span(), eps)});
+    rows.push_back({layer, c.geometry(), "dK",
+                    nn::check_gradient_against_largest(loss, conv.K.span(), scaled(dK.span(), B), eps)});
+    rows.push_back({layer, c.geometry(), "db",
+                    nn::check_gradient_against_largest(loss, conv.b, scaled(db, B), eps)});
+    rows.push_back({layer, c.geometry(), "dX",
+                    nn::check_gradient_against_largest(loss, X.span(), dX.span(), eps)});
 }
 
 // Inputs whose values are all at least 0.01 apart, so that no nudge of eps <= 1e-3 changes
@@ -126,13 +114,14 @@ void check_pool(bool max, size_t H, size_t W, size_t size, size_t stride, double
         else cnn::avg_pool_forward(X, size, stride, Y);
     };
     forward();
-    Tensor G = random_tensor(Y.shape(), rng);
+    Tensor G = nn::normal_tensor(Y.shape(), rng);
     if (max) cnn::max_pool_backward(G, argmax, dX);
     else cnn::avg_pool_backward(G, size, stride, dX);
     auto loss = [&] { forward(); return weighted_sum(G, Y); };
     std::string geometry = "2x3x" + std::to_string(H) + "x" + std::to_string(W) + ", window " +
                            std::to_string(size) + ", s " + std::to_string(stride);
-    rows.push_back({max ? "max pool" : "average pool", geometry, "dX", check(loss, X.span(), dX.span(), eps)});
+    rows.push_back({max ? "max pool" : "average pool", geometry, "dX",
+                    nn::check_gradient_against_largest(loss, X.span(), dX.span(), eps)});
 }
 
 void check_batch_norm(size_t B, size_t C, size_t H, size_t W, double eps, nn::Rng& rng, std::vector<Row>& rows) {
@@ -141,9 +130,9 @@ void check_batch_norm(size_t B, size_t C, size_t H, size_t W, double eps, nn::Rn
         bn.gamma[c] = rng.uniform(0.5f, 2.0f);
         bn.beta[c] = rng.normal();
     }
-    Tensor X = random_tensor({B, C, H, W}, rng);
+    Tensor X = nn::normal_tensor({B, C, H, W}, rng);
     for (float& x : X.span()) x = 3.0f * x + 1.0f;  // a mean and a spread to take out
-    Tensor G = random_tensor(X.shape(), rng), Y, dX;
+    Tensor G = nn::normal_tensor(X.shape(), rng), Y, dX;
     cnn::BatchNormCache cache;
     std::vector<float> dgamma, dbeta;
     cnn::batch_norm_forward(bn, X, cnn::Mode::Train, Y, cache);
@@ -152,9 +141,12 @@ void check_batch_norm(size_t B, size_t C, size_t H, size_t W, double eps, nn::Rn
     // Mode::Train does not read them.
     auto loss = [&] { cnn::batch_norm_forward(bn, X, cnn::Mode::Train, Y, cache); return weighted_sum(G, Y); };
     std::string geometry = std::to_string(B) + "x" + std::to_string(C) + "x" + std::to_string(H) + "x" + std::to_string(W);
-    rows.push_back({"batch norm", geometry, "dgamma", check(loss, bn.gamma, scaled(dgamma, float(B)), eps)});
-    rows.push_back({"batch norm", geometry, "dbeta", check(loss, bn.beta, scaled(dbeta, float(B)), eps)});
-    rows.push_back({"batch norm", geometry, "dX", check(loss, X.span(), dX.span(), eps)});
+    rows.push_back({"batch norm", geometry, "dgamma",
+                    nn::check_gradient_against_largest(loss, bn.gamma, scaled(dgamma, float(B)), eps)});
+    rows.push_back({"batch norm", geometry, "dbeta",
+                    nn::check_gradient_against_largest(loss, bn.beta, scaled(dbeta, float(B)), eps)});
+    rows.push_back({"batch norm", geometry, "dX",
+                    nn::check_gradient_against_largest(loss, X.span(), dX.span(), eps)});
 }
 
 std::vector<Row> check_every_layer(double eps, nn::Rng& rng) {

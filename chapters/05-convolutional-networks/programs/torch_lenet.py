@@ -19,15 +19,15 @@ Needs Debian's python3-torch and python3-numpy (make bench installs them).
 """
 import os
 import sys
-import time
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-# Chapter 3's peer reads the IDX files; a later chapter reuses an earlier one.
+# Chapter 3's peer reads the IDX files and times the epochs; a later chapter reuses an
+# earlier one.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../03-backpropagation/programs"))
-from torch_peers import DEFAULT_DATA, TRAINING_IMAGES, load  # noqa: E402
+from torch_peers import DEFAULT_DATA, TRAINING_IMAGES, load, train_epochs  # noqa: E402
 
 BATCH = 64
 
@@ -52,20 +52,7 @@ def main():
     x_test = x_test.reshape(-1, 1, 28, 28)
     layers = lenet()
     sgd = torch.optim.SGD(layers.parameters(), lr=0.01, momentum=0.9)
-    for epoch in range(1, epochs + 1):
-        order = torch.randperm(len(x_train))
-        start = time.perf_counter()
-        for first in range(0, len(x_train), BATCH):
-            rows = order[first:first + BATCH]
-            loss = F.cross_entropy(layers(x_train[rows]), y_train[rows])
-            sgd.zero_grad()
-            loss.backward()
-            sgd.step()
-        seconds = time.perf_counter() - start
-        with torch.no_grad():
-            accuracy = (layers(x_test).argmax(1) == y_test).float().mean().item()
-        print(f"lenet threads={threads} epoch={epoch} seconds={seconds:.2f} "
-              f"samples_per_s={len(x_train) / seconds:.0f} test_acc={accuracy:.4f}", flush=True)
+    train_epochs("lenet", threads, epochs, layers, sgd, F.cross_entropy, x_train, y_train, x_test, y_test, BATCH)
 
 
 if __name__ == "__main__":
