@@ -26,9 +26,7 @@ using Rows = std::vector<std::vector<double>>;  // [B][n]
 inline Tensor matrix(std::initializer_list<std::initializer_list<float>> rows) { return Tensor::from_rows(rows); }
 
 inline Tensor random_matrix(size_t rows, size_t cols, nn::Rng& rng, float lo = -1, float hi = 1) {
-    Tensor t({rows, cols});
-    for (float& v : t.span()) v = rng.uniform(lo, hi);
-    return t;
+    return nn::uniform_tensor({rows, cols}, rng, lo, hi);
 }
 
 inline void expect_tensor_near(const Tensor& actual, const Tensor& expected, double tolerance, const std::string& name) {

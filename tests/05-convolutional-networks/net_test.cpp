@@ -18,7 +18,6 @@ namespace {
 using cnn::Kind;
 using nn::Tensor;
 
-const char* const kLeNet = "conv5x5x20-pool2-conv5x5x40-pool2-dense100-dense10";
 
 std::vector<Kind> kinds(const cnn::Net& net) {
     std::vector<Kind> all;
@@ -40,7 +39,7 @@ std::string refusal(const std::string& spec, std::vector<size_t> input = {1, 28,
 
 TEST(CnnSpec, LeNetIsTheLayersOfTheTextWithTheReLUsAndTheFlattenBetween) {
     nn::Rng rng(1);
-    cnn::Net net = cnn::make_net(kLeNet, {1, 28, 28}, rng);
+    cnn::Net net = cnn::make_net(cnn::kLeNet, {1, 28, 28}, rng);
     EXPECT_EQ(kinds(net), (std::vector<Kind>{Kind::Conv, Kind::ReLU, Kind::MaxPool, Kind::Conv, Kind::ReLU,
                                              Kind::MaxPool, Kind::Flatten, Kind::Dense, Kind::ReLU, Kind::Dense}));
     std::vector<std::vector<size_t>> shapes = cnn::layer_shapes(net);
@@ -54,7 +53,7 @@ TEST(CnnSpec, LeNetIsTheLayersOfTheTextWithTheReLUsAndTheFlattenBetween) {
 
 TEST(CnnSpec, CountsParametersAndMultiplyAddsAsTorchinfoDoes) {
     nn::Rng rng(1);
-    cnn::Net net = cnn::make_net(kLeNet, {1, 28, 28}, rng);
+    cnn::Net net = cnn::make_net(cnn::kLeNet, {1, 28, 28}, rng);
     // conv1 20*25 + 20, conv2 40*20*25 + 40, dense 640*100 + 100, dense 100*10 + 10:
     // torchinfo's "Total params" for the same nn.Sequential.
     EXPECT_EQ(net.parameter_count(), 520u + 20040u + 64100u + 1010u);

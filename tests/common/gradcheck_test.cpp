@@ -41,6 +41,24 @@ TEST(CheckGradient, FailsAndNamesTheComponentThatIsWrong) {
     EXPECT_NEAR(result.max_relative_error, 0.8, 1e-3);  // |1 - 5| / 5
 }
 
+// A gradient with one large and one tiny entry: the tiny one's float noise is a large
+// part of itself, but a small part of the largest entry, which is what is measured.
+TEST(CheckGradientAgainstLargest, MeasuresEachDifferenceAgainstTheLargestEntry) {
+    std::vector<float> p = {2.0f, 1.0f};
+    auto loss = [&] { return 100.0 * p[0] + 1e-3 * p[1]; };
+    std::vector<float> off_by_half_of_small = {100.0f, 1.5e-3f};  // the small entry 50% wrong
+    nn::GradCheckResult own = nn::check_gradient(loss, p, off_by_half_of_small, 1e-3, 1e-6);
+    nn::GradCheckResult largest = nn::check_gradient_against_largest(loss, p, off_by_half_of_small);
+    EXPECT_GT(own.max_relative_error, 0.3);
+    EXPECT_LT(largest.max_relative_error, 1e-4) << "0.0005 against 100";
+    std::vector<float> large_wrong = {101.0f, 1e-3f};
+    EXPECT_NEAR(nn::check_gradient_against_largest(loss, p, large_wrong).max_relative_error, 1.0 / 101, 1e-3);
+    // All zeros: the floor, not 0, divides.
+    std::vector<float> zeros = {0.0f, 0.0f};
+    auto flat = [&] { return 0.0 * p[0]; };
+    EXPECT_EQ(nn::check_gradient_against_largest(flat, p, zeros, 1e-3, 1e-4).max_relative_error, 0.0);
+}
+
 TEST(CheckGradient, RestoresTheParametersExactly) {
     std::vector<float> p = {0.1f, 1e-7f, -3.3f, 12345.678f};
     const std::vector<float> before = p;
