@@ -390,18 +390,28 @@ void slice_rows(const Tensor& X, size_t begin, size_t end, Tensor& out) {
     std::copy(X.data() + begin * d, X.data() + end * d, out.data());
 }
 
+// Mode::Infer's forward pass over X [N, C H W], kSlice rows at a time so that the
+// buffers stay small: use(begin, end, pass) sees each slice's pass.
+template <typename Use>
+void infer_in_slices(Net& net, const Tensor& X, Use use) {
+    Tensor slice;
+    Pass pass;
+    for (size_t begin = 0; begin < X.dim(0); begin += kSlice) {
+        const size_t end = std::min(X.dim(0), begin + kSlice);
+        slice_rows(X, begin, end, slice);
+        forward(net, slice, Mode::Infer, pass);
+        use(begin, end, pass);
+    }
+}
+
 }  // namespace
 
 Tensor predict(Net& net, const Tensor& X) {
-    const size_t N = X.dim(0), K = net.classes();
-    Tensor logits({N, K}), slice;
-    Pass pass;
-    for (size_t begin = 0; begin < N; begin += kSlice) {
-        const size_t end = std::min(N, begin + kSlice);
-        slice_rows(X, begin, end, slice);
-        forward(net, slice, Mode::Infer, pass);
+    const size_t K = net.classes();
+    Tensor logits({X.dim(0), K});
+    infer_in_slices(net, X, [&](size_t begin, size_t end, const Pass& pass) {
         std::copy(pass.acts.back().data(), pass.acts.back().data() + (end - begin) * K, logits.data() + begin * K);
-    }
+    });
     return logits;
 }
 
@@ -500,12 +510,8 @@ Tensor channel_peaks(Net& net, const Tensor& X, size_t l) {
     if (l >= net.layers.size() || shapes[l + 1].size() != 3)
         throw nn::UsageError("layer " + std::to_string(l) + " has no feature maps");
     const size_t N = X.dim(0), C = shapes[l + 1][0], HW = shapes[l + 1][1] * shapes[l + 1][2];
-    Tensor peaks({N, C}), slice;
-    Pass pass;
-    for (size_t begin = 0; begin < N; begin += kSlice) {
-        const size_t end = std::min(N, begin + kSlice);
-        slice_rows(X, begin, end, slice);
-        forward(net, slice, Mode::Infer, pass);
+    Tensor peaks({N, C});
+    infer_in_slices(net, X, [&](size_t begin, size_t end, const Pass& pass) {
         // maps [end - begin, C, H, W]: the largest cell of each channel of each example
         const Tensor& maps = pass.acts[l + 1];
         for (size_t i = 0; i < end - begin; ++i)
@@ -513,7 +519,7 @@ Tensor channel_peaks(Net& net, const Tensor& X, size_t l) {
                 const float* map = maps.data() + (i * C + c) * HW;
                 peaks(begin + i, c) = *std::max_element(map, map + HW);
             }
-    }
+    });
     return peaks;
 }
 
