@@ -228,6 +228,10 @@ void Cli::word_option(const std::string& name, std::string& value, const std::st
     options_.add_options()(name.c_str(), po::value(&value)->value_name("WORD"), help.c_str());
 }
 
+void Cli::switch_option(const std::string& name, bool& value, const std::string& help) {
+    options_.add_options()(name.c_str(), po::bool_switch(&value), help.c_str());
+}
+
 Accepts positive() {
     Accepts a;
     a.kind_ = Accepts::Kind::Positive;

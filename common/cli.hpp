@@ -114,6 +114,8 @@ public:
     // any work, so a bad path is one line and exit 2, not an error after training.
     void output_file_option(const std::string& name, std::string& value, const std::string& help);
     void word_option(const std::string& name, std::string& value, const std::string& help);
+    // --name with no value: `value` becomes true when given (it starts false).
+    void switch_option(const std::string& name, bool& value, const std::string& help);
 
     po::options_description& options() { return options_; }  // for what option() cannot say
 

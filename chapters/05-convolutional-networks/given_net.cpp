@@ -430,8 +430,21 @@ double mean_cost(Net& net, const Tensor& X, std::span<const int> labels) {
     return X.dim(0) ? cost / double(X.dim(0)) : 0.0;
 }
 
-NetTraining::NetTraining(Net& net, const Tensor& X, std::span<const int> labels, nn::Rng& rng)
-    : net_(net), X_(X), labels_(labels), rng_(rng) {
+void mirror_at_random(Tensor& X, const std::vector<size_t>& shape, nn::Rng& rng) {
+    const size_t rows = shape[0] * shape[1], W = shape[2], d = rows * W;
+    if (X.size() != X.dim(0) * d)
+        throw nn::UsageError("mirror_at_random: examples of " + shape_text(shape) + ", given " + X.shape_string());
+    for (size_t b = 0; b < X.dim(0); ++b) {
+        if (rng.uniform() >= 0.5f) continue;
+        for (size_t r = 0; r < rows; ++r) {  // every row of every channel
+            float* row = X.data() + b * d + r * W;
+            std::reverse(row, row + W);
+        }
+    }
+}
+
+NetTraining::NetTraining(Net& net, const Tensor& X, std::span<const int> labels, nn::Rng& rng, Augment augment)
+    : net_(net), X_(X), labels_(labels), rng_(rng), augment_(augment) {
     if (labels.size() != X.dim(0))
         throw nn::DataError(std::to_string(X.dim(0)) + " examples with " + std::to_string(labels.size()) + " labels");
 }
@@ -440,6 +453,7 @@ double NetTraining::loss_and_gradients(std::span<const size_t> rows) {
     nn::gather_rows(X_, rows, batch_);
     batch_labels_.resize(rows.size());
     for (size_t i = 0; i < rows.size(); ++i) batch_labels_[i] = labels_[rows[i]];
+    if (augment_.mirror) mirror_at_random(batch_, net_.input, rng_);
     forward(net_, batch_, Mode::Train, pass_, &rng_);
     return backward(net_, pass_, batch_labels_, grads_);
 }

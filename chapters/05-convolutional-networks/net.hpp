@@ -106,11 +106,22 @@ Tensor predict(Net& net, const Tensor& X);
 double accuracy(Net& net, const Tensor& X, std::span<const int> labels);
 double mean_cost(Net& net, const Tensor& X, std::span<const int> labels);
 
+// Data augmentation: each example of X [B, C H W] (each of shape [C, H, W]) mirrored
+// left to right with probability 1/2, one draw of rng per example. A garment seen in a
+// mirror is the same garment, so a net trained on both sides learns no side it must not.
+void mirror_at_random(Tensor& X, const std::vector<size_t>& shape, nn::Rng& rng);
+
+// What NetTraining does to each mini-batch before its forward pass.
+struct Augment {
+    bool mirror = false;  // mirror_at_random
+};
+
 // The net bound to its training set X [n, C H W] and labels, for nn::Trainer: every
-// kernel, bias, gamma, beta and weight with its gradient. Dropout masks come from rng.
+// kernel, bias, gamma, beta and weight with its gradient. Dropout masks and the
+// augmentation's draws come from rng (no draw without augmentation).
 class NetTraining : public nn::Trainable {
 public:
-    NetTraining(Net& net, const Tensor& X, std::span<const int> labels, nn::Rng& rng);
+    NetTraining(Net& net, const Tensor& X, std::span<const int> labels, nn::Rng& rng, Augment augment = {});
     size_t examples() const override { return X_.dim(0); }
     double loss_and_gradients(std::span<const size_t> rows) override;
     std::vector<nn::Parameter> parameters() override;
@@ -121,6 +132,7 @@ private:
     const Tensor& X_;
     std::span<const int> labels_;
     nn::Rng& rng_;
+    Augment augment_;
     Pass pass_;
     Gradients grads_;
     Tensor batch_;

@@ -99,3 +99,31 @@ TEST(CnnInside, ChannelPeaksAreTheLargestCellOfEachMapOfEachExample) {
     EXPECT_THROW(cnn::channel_peaks(net, X, net.layers.size() - 1), nn::UsageError) << "the logits have no maps";
     EXPECT_THROW(cnn::channel_peaks(net, X, net.layers.size()), nn::UsageError);
 }
+
+// Mirroring, the augmentation of --mirror: each example reversed along its rows, in every
+// channel, or left as it was, one draw per example, and nothing else touched.
+TEST(CnnAugment, MirrorAtRandomReversesEveryRowOfAboutHalfTheExamples) {
+    nn::Rng rng(19), replay(19);
+    const std::vector<size_t> shape{2, 3, 4};  // C, H, W
+    const size_t B = 200, d = 24;
+    Tensor X = nn::normal_tensor({B, d}, rng), before = X;
+    cnn::mirror_at_random(X, shape, rng);
+    size_t mirrored = 0;
+    for (size_t b = 0; b < B; ++b) {
+        bool same = true, reversed = true;
+        for (size_t r = 0; r < 6; ++r)
+            for (size_t w = 0; w < 4; ++w) {
+                same = same && X(b, r * 4 + w) == before(b, r * 4 + w);
+                reversed = reversed && X(b, r * 4 + w) == before(b, r * 4 + (3 - w));
+            }
+        ASSERT_TRUE(same || reversed) << "example " << b << " is neither itself nor its mirror";
+        mirrored += reversed;
+    }
+    EXPECT_GT(mirrored, 70u);
+    EXPECT_LT(mirrored, 130u);
+    // One draw per example: the generator is where the same tensor and B draws leave it.
+    nn::normal_tensor({B, d}, replay);
+    for (size_t b = 0; b < B; ++b) replay.uniform();
+    EXPECT_EQ(rng.uniform(), replay.uniform());
+    EXPECT_THROW(cnn::mirror_at_random(X, {2, 3, 5}, rng), nn::UsageError);
+}

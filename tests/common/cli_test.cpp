@@ -182,8 +182,10 @@ struct OptionsCli : nn::Cli {
         option("activation", activation, "hidden units", nn::one_of({"sigmoid", "tanh", "relu"}));
         file_option("save", save, "write the network to FILE");
         word_option("set", set, "a toy data set");
+        switch_option("mirror", mirror, "mirror the images");
     }
     std::string set;
+    bool mirror = false;
 };
 
 // What parse() throws for these arguments to OptionsCli ("" when it accepts them).
@@ -201,6 +203,7 @@ std::string option_error(std::vector<std::string> args, OptionsCli* parsed = nul
         parsed->k = cli.k;
         parsed->activation = cli.activation;
         parsed->save = cli.save;
+        parsed->mirror = cli.mirror;
     }
     return "";
 }
@@ -211,8 +214,12 @@ TEST(CliOption, DefaultsToTheVariablesValueAndStoresWhatIsGiven) {
     EXPECT_FLOAT_EQ(defaults.eta, 0.5f);
     EXPECT_EQ(defaults.k, 3);
     EXPECT_EQ(defaults.save, "");
+    EXPECT_FALSE(defaults.mirror);
     OptionsCli given;
-    EXPECT_EQ(option_error({"--eta", "0.25", "--k", "7", "--activation", "relu", "--save", "net.txt"}, &given), "");
+    EXPECT_EQ(option_error({"--eta", "0.25", "--k", "7", "--activation", "relu", "--save", "net.txt", "--mirror"}, &given),
+              "");
+    EXPECT_TRUE(given.mirror);
+    EXPECT_NE(option_error({"--mirror=yes"}).find("--mirror"), std::string::npos) << "a switch takes no value";
     EXPECT_FLOAT_EQ(given.eta, 0.25f);
     EXPECT_EQ(given.k, 7);
     EXPECT_EQ(given.activation, "relu");

@@ -7,7 +7,7 @@
 //
 //   build/release/bin/05-convolutional-networks/fashion_cnn [--net conv5x5x20-bn-pool2-...]
 //       [--epochs 15] [--eta 0.05] [--weight-decay 0.005] [--optimizer momentum]
-//       [--schedule cosine] [--validation 10000]
+//       [--schedule cosine] [--validation 10000] [--mirror]
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -41,6 +41,7 @@ struct Settings {
     float weight_decay = 0.005f;
     int batch = 64;
     int validation = 0;
+    bool mirror = false;
 };
 
 struct Sets {
@@ -278,6 +279,7 @@ void declare_options(nn::Cli& cli, Settings& s) {
                nn::one_of({"constant", "step", "cosine", "warmup-cosine"}));
     cli.option("validation", s.validation, "hold out the last N training images as a validation set",
                nn::between(0, 1e9));
+    cli.switch_option("mirror", s.mirror, "mirror each training image left to right with probability 1/2, anew each step");
 }
 
 }  // namespace
@@ -297,13 +299,14 @@ int main(int argc, char** argv) {
         Sets sets = load_sets(opt, s);
         const bool validation = s.validation > 0;
         const int epochs = opt.quick ? std::min(opt.epochs, 2) : opt.epochs;
-        std::printf("%s\ntrain %s, test %s, %d epochs, %s, eta %s (%s), weight decay %s, batch %d\n%s",
+        std::printf("%s\ntrain %s, test %s, %d epochs, %s, eta %s (%s), weight decay %s, batch %d%s\n%s",
                     s.net.c_str(), sets.train.images.shape_string().c_str(), sets.test.images.shape_string().c_str(),
                     epochs, s.optimizer.c_str(), nn::significant(s.eta).c_str(), s.schedule.c_str(),
-                    nn::significant(s.weight_decay).c_str(), s.batch, cnn::summary(net).c_str());
+                    nn::significant(s.weight_decay).c_str(), s.batch, s.mirror ? ", mirrored at random" : "",
+                    cnn::summary(net).c_str());
         nn::Outputs out(opt, kProgram);
 
-        cnn::NetTraining training(net, sets.train.images, sets.train.labels, rng);
+        cnn::NetTraining training(net, sets.train.images, sets.train.labels, rng, {.mirror = s.mirror});
         gd::Optimizer optimizer = gd::Optimizer::make(s.optimizer, s.eta);
         long T = 0;
         size_t right = 0;
