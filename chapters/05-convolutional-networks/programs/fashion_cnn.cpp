@@ -223,34 +223,49 @@ void plot_most_exciting(cnn::Net& net, const nn::ImageSet& test, nn::Outputs& ou
                "several kinds share (a sole, a sleeve, a strap).");
 }
 
-// Saliency maps (|d z_c / d x|, scaled to [0, 1]) of the class the net guesses, for the
-// first right and the first wrong guesses: which pixels that guess rests on.
+// SmoothGrad (Smilkov et al., 2017): the saliency map averaged over copies of x with
+// Gaussian noise added (standard deviation sigma, in pixel units of [0, 1]). The raw
+// gradient of a ReLU net jumps from pixel to pixel, since each pixel switches other ReLUs
+// on and off; the average keeps what the neighbourhood of x agrees on.
+Tensor smooth_saliency(cnn::Net& net, const Tensor& x, size_t c, nn::Rng& rng, int copies = 32, float sigma = 0.15f) {
+    Tensor sum(x.shape()), noisy(x.shape());
+    for (int k = 0; k < copies; ++k) {
+        for (size_t i = 0; i < x.size(); ++i) noisy[i] = x[i] + rng.normal(0.0f, sigma);
+        const Tensor map = cnn::saliency(net, noisy, c);
+        for (size_t i = 0; i < x.size(); ++i) sum[i] += std::fabs(map[i]) / float(copies);
+    }
+    return sum;
+}
+
+// Saliency maps of the class the net guesses, |d z_c / d x| raw and smoothed, for the first
+// right and the first wrong guesses: which pixels that guess rests on.
 void plot_saliency(cnn::Net& net, const nn::ImageSet& test, const std::vector<int>& guess,
-                   const std::vector<std::string>& names, nn::Outputs& out) {
-    const size_t per_row = 4;
+                   const std::vector<std::string>& names, nn::Rng& rng, nn::Outputs& out) {
+    const size_t per_kind = 4, columns = 6;  // two examples of three panels a row
     std::vector<nn::Image> images;
     for (bool right : {true, false}) {
         size_t found = 0;
-        for (size_t i = 0; i < test.size() && found < per_row; ++i) {
+        for (size_t i = 0; i < test.size() && found < per_kind; ++i) {
             if ((guess[i] == test.labels[i]) != right) continue;
             ++found;
             Tensor x({test.images.dim(1)});
             std::copy_n(test.images.row(i).data(), x.size(), x.data());
-            const Tensor map = cnn::saliency(net, x, size_t(guess[i]));
+            const size_t c = size_t(guess[i]);
             const std::string& truth = names[size_t(test.labels[i])];
-            images.push_back(map_image(x.data(), test.rows, test.cols, 28,
-                                       right ? truth : truth + " -> " + names[size_t(guess[i])]));
-            images.push_back(map_image(map.data(), test.rows, test.cols, 28, "saliency of " + names[size_t(guess[i])]));
+            images.push_back(map_image(x.data(), test.rows, test.cols, 28, right ? truth : truth + " -> " + names[c]));
+            images.push_back(map_image(cnn::saliency(net, x, c).data(), test.rows, test.cols, 28, "gradient"));
+            images.push_back(map_image(smooth_saliency(net, x, c, rng).data(), test.rows, test.cols, 28, "SmoothGrad"));
         }
-        while (images.size() % (2 * per_row)) images.push_back({1, 1, {0.0f}, ""});
+        while (images.size() % columns) images.push_back({1, 1, {0.0f}, ""});
     }
-    nn::save_image_grid(images, int(2 * per_row), out.path("fashion_cnn_saliency.png"), nn::Palette::Gray,
-                        "Saliency maps |dz/dx| of the guessed class: right guesses (top), wrong ones (bottom)",
-                        {1700, 520});
+    nn::save_image_grid(images, int(columns), out.path("fashion_cnn_saliency.png"), nn::Palette::Gray,
+                        "Saliency of the guessed class: right guesses (top two rows), wrong ones (bottom two)",
+                        {1300, 1000});
     out.figure("fashion_cnn_saliency.png",
-               "Each test image beside its saliency map: the size of the gradient of the guessed class's score with "
-               "respect to each pixel (white: the pixels whose change would move the score most). Top row: the "
-               "first right guesses; bottom row: the first wrong ones, with the class they were taken for.");
+               "Each test image, then its saliency map: the size of the gradient of the guessed class's score with "
+               "respect to each pixel (white: the pixels whose change would move the score most), raw and averaged "
+               "over 32 noisy copies of the image (SmoothGrad, noise of standard deviation 0.15). Top two rows: the "
+               "first right guesses; bottom two: the first wrong ones, with the class they were taken for.");
 }
 
 void plot_curves(const nn::MetricsLog& log, bool validation, nn::Outputs& out) {
@@ -356,7 +371,8 @@ int main(int argc, char** argv) {
         plot_misclassified(sets.test, guess, names, out);
         plot_feature_maps(net, sets.test, names, out);
         plot_most_exciting(net, sets.test, out);
-        plot_saliency(net, sets.test, guess, names, out);
+        nn::Rng noise(opt.seed);  // apart from the training's generator: the figures change no training bit
+        plot_saliency(net, sets.test, guess, names, noise, out);
 
         const std::vector<double>& last = log.rows().back();
         std::vector<std::pair<std::string, std::string>> result{
