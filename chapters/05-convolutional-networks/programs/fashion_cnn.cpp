@@ -199,6 +199,14 @@ void plot_most_exciting(cnn::Net& net, const nn::ImageSet& test, nn::Outputs& ou
     const size_t N = peaks.dim(0), k = std::min(top, N);
     std::vector<nn::Image> images;
     std::vector<size_t> order(N);
+    size_t silent = 0;  // filters no test image turns on: their ReLU is 0 everywhere
+    for (size_t c = 0; c < peaks.dim(1); ++c) {
+        bool fires = false;
+        for (size_t i = 0; i < N && !fires; ++i) fires = peaks(i, c) > 0;
+        silent += !fires;
+    }
+    std::printf("filters of conv %d that no test image turns on: %zu of %zu\n", l == map_layers(net).front().first ? 1 : 2,
+                silent, peaks.dim(1));
     for (size_t c = 0, shown = 0; c < peaks.dim(1) && shown < filters; ++c) {
         std::iota(order.begin(), order.end(), size_t(0));
         std::partial_sort(order.begin(), order.begin() + long(k), order.end(),
