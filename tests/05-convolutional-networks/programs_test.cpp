@@ -123,6 +123,22 @@ TEST(Programs05_FashionCnn, QuickRunLearnsWithinItsMemoryAndTheSameSeedRepeatsIt
     EXPECT_EQ(read_text(tmp / "a" / "fashion_cnn.csv"), read_text(tmp / "b" / "fashion_cnn.csv"));
 }
 
+// Chapter 3's MLP as a spec of dense layers: trained the same way, drawn without the
+// figures of feature maps that it does not have.
+TEST(Programs05_FashionCnn, ANetOfDenseLayersAloneTrainsAndDrawsWhatItHas) {
+    REQUIRE_CHAPTER5(dir);
+    REQUIRE_FASHION_DATA();
+    ScratchDir tmp;
+    ProcessRun run = expect_quick_run(*dir, "fashion_cnn", tmp / "out", tmp.path(),
+                                      {"--net", "dense256-dropout0.2-dense128-dropout0.2-dense10", "--mirror"});
+    std::string result = result_line(run.out);
+    EXPECT_EQ(result_value(result, "parameters"), "235146") << run.out;
+    EXPECT_GT(result_number(result, "test_accuracy"), 0.6) << run.out;
+    const std::string manifest = read_text(tmp / "out" / "fashion_cnn.manifest");
+    EXPECT_NE(manifest.find("fashion_cnn_saliency.png"), std::string::npos) << manifest;
+    EXPECT_EQ(manifest.find("fashion_cnn_feature_maps.png"), std::string::npos) << manifest;
+}
+
 TEST(Programs05_FashionCnn, ABadNetIsOneLineAndExitTwoNamingTheToken) {
     REQUIRE_CHAPTER5(dir);
     expect_rejected_naming(*dir, "fashion_cnn", {"--net", "conv5x5x20-pool2"}, {"--net", "dense"});

@@ -374,11 +374,13 @@ int main(int argc, char** argv) {
         plot_curves(log, validation, out);
         std::vector<int> guess = nn::argmax_rows(cnn::predict(net, sets.test.images));
         std::vector<std::string> names = nn::class_names_of(opt.data);
-        plot_filters(net, out);
         plot_confusion(sets.test, guess, names, out);
         plot_misclassified(sets.test, guess, names, out);
-        plot_feature_maps(net, sets.test, names, out);
-        plot_most_exciting(net, sets.test, out);
+        if (net.layers.front().kind == cnn::Kind::Conv) {  // a net of dense layers alone has no maps to show
+            plot_filters(net, out);
+            plot_feature_maps(net, sets.test, names, out);
+            plot_most_exciting(net, sets.test, out);
+        }
         nn::Rng noise(opt.seed);  // apart from the training's generator: the figures change no training bit
         plot_saliency(net, sets.test, guess, names, noise, out);
 
